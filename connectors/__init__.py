@@ -1,0 +1,1 @@
+"""Connectors: the plugins that meet each department system where it is."""

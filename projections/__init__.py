@@ -1,0 +1,1 @@
+"""Stream processors (faust agents) and the SQL read models they maintain."""
