@@ -1,7 +1,12 @@
-"""The root of the ``onewindow`` command; each noun lives in its own module."""
+"""The root of the ``onewindow`` command; each noun lives in its own module.
+
+Nouns are listed in :data:`COMMANDS` as ``name -> "module:attribute"`` and imported
+only when used, so ``onewindow id check`` does not pay for loading faust or SQLAlchemy.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -13,9 +18,29 @@ from hub.errors import HubError, SettingsError
 EXIT_FINDING = 1
 EXIT_USAGE = 2
 
+COMMANDS: dict[str, str] = {
+    "bench": "hub.cli.bench:bench",
+    "catalogue": "hub.cli.catalogue:catalogue",
+    "id": "hub.cli.ids:id_group",
+    "schemas": "hub.cli.schemas:schemas",
+    "topics": "hub.cli.topics:topics",
+}
+
 
 class HubGroup(click.Group):
-    """A click group that turns hub errors into a message and the contract's exit code."""
+    """Loads nouns lazily and turns hub errors into a message and the contract's exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
