@@ -13,6 +13,7 @@ translated at the boundary with ``raise ... from exc``::
     │   ├── InvalidIdentifierError   a bad credit code, identity number or license id
     │   └── UnknownItemError     an item code the catalogue does not know
     ├── CatalogueError           the item catalogue or calendar data is malformed
+    ├── DatabaseError            a SQL database refused a statement or could not be reached
     ├── BrokerError              the Kafka broker (embedded or real) failed
     │   └── PublishError         an event was not confirmed by the broker
     └── ConnectorError           a connector failed
@@ -61,6 +62,10 @@ class UnknownItemError(ValidationError):
 
 class CatalogueError(HubError):
     """The item catalogue or working-day calendar data is malformed."""
+
+
+class DatabaseError(HubError):
+    """A SQL database refused a statement or could not be reached."""
 
 
 class BrokerError(HubError):
