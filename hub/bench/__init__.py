@@ -1,0 +1,1 @@
+"""Benchmarks behind ``onewindow bench``: each measures one part of the hub in one run."""

@@ -1,0 +1,44 @@
+"""``onewindow bench``: measurements of the hub's parts, each a subcommand of this group."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hub.cli.main import EXIT_FINDING
+from hub.cli.output import emit_json, json_option
+
+
+@click.group()
+def bench() -> None:
+    """Measure how fast parts of the hub run on this machine."""
+
+
+@bench.command("serde")
+@click.option("--records", default=10_000, show_default=True, type=click.IntRange(min=100))
+@click.option("--rounds", default=5, show_default=True, type=click.IntRange(min=1))
+@json_option
+def serde(records: int, rounds: int, as_json: bool) -> None:
+    """Serde rates against raw fastavro on one ApplicationSubmitted; exit 1 below target."""
+    from hub.bench.serde import run  # loads the event models only when the bench runs
+
+    result = run(records=records, rounds=rounds)
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        click.echo(f"message: {result.message_bytes} bytes, best of {rounds} x {records}")
+        _line("decode", result.decode_per_s, result.raw_decode_per_s, result.decode_target)
+        _line("encode", result.encode_per_s, result.raw_encode_per_s, result.encode_target)
+        click.echo(f"encode with validation: {result.validating_encode_per_s:,.0f} records/s")
+    if not result.passed:
+        sys.exit(EXIT_FINDING)
+
+
+def _line(name: str, ours: float, raw: float, target: float) -> None:
+    ratio = ours / raw
+    verdict = "pass" if ratio >= target else "FAIL"
+    click.echo(
+        f"{name}: {ours:,.0f} records/s, raw fastavro {raw:,.0f}/s,"
+        f" ratio {ratio:.2f} (target {target:.2f}) {verdict}"
+    )
