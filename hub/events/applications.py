@@ -25,7 +25,7 @@ class Channel(StrEnum):
 class ProjectStage(StrEnum):
     """The five stages of a construction project approval, in order."""
 
-    INITIATION = "INITIATION"
+    PROJECT_INITIATION = "PROJECT_INITIATION"
     LAND_USE = "LAND_USE"
     PLANNING_PERMIT = "PLANNING_PERMIT"
     CONSTRUCTION_PERMIT = "CONSTRUCTION_PERMIT"

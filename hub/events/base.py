@@ -99,4 +99,10 @@ class Event(BaseModel):
         try:
             return cls.model_validate(record)
         except pydantic.ValidationError as exc:
-            raise ValidationError(f"not a valid {cls.__name__} record: {exc}") from exc
+            raise ValidationError(f"not a valid {cls.__name__} record: {_describe(exc)}") from exc
+
+
+def _describe(exc: pydantic.ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors()
+    )

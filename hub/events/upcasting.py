@@ -45,7 +45,7 @@ def upcast(event_name: str, from_version: int, record: Record) -> Record:
             f"{event_name} has no version {from_version}; versions run 1..{current}"
         )
     for version in range(from_version, current):
-        record = _step(event_name, version)(record)
+        record = upcaster_for(event_name, version)(record)
     return record
 
 
@@ -59,7 +59,8 @@ def missing_steps() -> list[tuple[str, int]]:
     ]
 
 
-def _step(event_name: str, version: int) -> Step:
+def upcaster_for(event_name: str, version: int) -> Step:
+    """The registered step from ``version`` of ``event_name`` to the next one."""
     step = _STEPS.get((event_name, version))
     if step is None:
         raise SchemaError(f"{event_name} has no upcaster from v{version} to v{version + 1}")
