@@ -27,16 +27,19 @@ Lowercase input is accepted and normalised to uppercase. Example::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
 from hub.errors import InvalidIdentifierError
-from hub.identifiers.checks import ALPHANUMERIC, DIGITS, mod37_36_check
+from hub.identifiers.checks import ALPHANUMERIC, mod37_36_check
 from hub.identifiers.uscc import validate_uscc
 from hub.identifiers.verdict import Verdict, bad_character, verdict, wrong_check
 
 SEGMENTS: Final = 5
 LAST_VERSION: Final = 999
+_ALPHANUMERIC_RUN: Final = re.compile("[0-9A-Z]+")
+_VERSION: Final = re.compile("00[1-9]|0[1-9][0-9]|[1-9][0-9]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +64,16 @@ class LicenseId:
 def _segment_problem(name: str, text: str, shortest: int, longest: int) -> str | None:
     if not shortest <= len(text) <= longest:
         return f"{name} {text!r} has length {len(text)}, expected {shortest}-{longest}"
-    wrong_character = bad_character(text, ALPHANUMERIC)
-    return None if wrong_character is None else f"{name} {text!r}: {wrong_character}"
+    if _ALPHANUMERIC_RUN.fullmatch(text):
+        return None
+    return f"{name} {text!r}: {bad_character(text, ALPHANUMERIC)}"
 
 
 def _body_problem(type_code: str, issuer: str, serial: str, version: str) -> str | None:
     issuer_verdict = validate_uscc(issuer)
     if not issuer_verdict.valid:
         return f"issuer code {issuer!r}: {issuer_verdict.reason}"
-    if len(version) != 3 or bad_character(version, DIGITS) or version == "000":
+    if not _VERSION.fullmatch(version):
         return f"version {version!r} must be three digits 001-{LAST_VERSION}"
     return _segment_problem("license type code", type_code, 2, 30) or _segment_problem(
         "serial", serial, 1, 20

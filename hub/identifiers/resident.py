@@ -17,6 +17,7 @@ numbers are reported as a wrong length.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -27,6 +28,7 @@ from hub.identifiers.verdict import Verdict, bad_character, verdict, wrong_check
 
 RESIDENT_ID_LENGTH: Final = 18
 EARLIEST_BIRTH: Final = date(1900, 1, 1)
+_WELL_FORMED: Final = re.compile(r"[0-9]{17}[0-9X]")
 # GB/T 2260 province-level codes, one row per region as the standard groups them.
 # fmt: off
 PROVINCE_CODES: Final = frozenset({
@@ -60,9 +62,8 @@ def resident_problem(number: str, today: date | None = None) -> str | None:
     """Why an uppercase number is not a valid resident identity number, or ``None``."""
     if len(number) != RESIDENT_ID_LENGTH:
         return wrong_length(len(number), RESIDENT_ID_LENGTH)
-    wrong_character = bad_character(number[:17], DIGITS) or bad_character(number, DIGITS + "X", 17)
-    if wrong_character is not None:
-        return wrong_character
+    if not _WELL_FORMED.fullmatch(number):
+        return bad_character(number[:17], DIGITS) or bad_character(number, DIGITS + "X", 17)
     if number[:2] not in PROVINCE_CODES:
         return f"area code {number[:6]} does not start with a province-level code"
     wrong_birth = _birth_date_problem(number[6:14], today or date.today())
