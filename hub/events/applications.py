@@ -6,9 +6,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from hub.events.base import Event, IdentifierType, MaterialRef
+from hub.events.base import Event, IdentifierType, MaterialRef, Value
 from hub.events.upcasting import upcaster
 from hub.topics import Topic
 
@@ -41,10 +41,8 @@ class RejectionReason(StrEnum):
     INVALID_FORM = "INVALID_FORM"
 
 
-class CommitmentTerms(BaseModel):
+class CommitmentTerms(Value):
     """A signed promise to supply a missing material by a due date."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     material_code: str
     due_date: date

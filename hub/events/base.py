@@ -42,10 +42,14 @@ class ItemCategory(StrEnum):
     ENCOURAGED = "ENCOURAGED"
 
 
-class MaterialRef(BaseModel):
-    """A material handed in or on file, identified by its content hash."""
+class Value(BaseModel):
+    """An immutable value that refuses unknown fields: the base of events and their parts."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class MaterialRef(Value):
+    """A material handed in or on file, identified by its content hash."""
 
     code: str
     name: str
@@ -62,10 +66,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Event(BaseModel):
+class Event(Value):
     """An immutable fact on the log, mirroring one Avro schema version."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     event_name: ClassVar[str]
     schema_version: ClassVar[int] = 1
