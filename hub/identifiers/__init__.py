@@ -32,6 +32,7 @@ from hub.identifiers.uscc import UsccException, load_exceptions, validate_uscc
 from hub.identifiers.verdict import Verdict
 
 __all__ = [
+    "VALIDATORS",
     "IdKind",
     "LicenseId",
     "ResidentId",
