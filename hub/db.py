@@ -1,0 +1,180 @@
+"""The SQL side shared by every module: one engine factory and portable bulk writes.
+
+SQLite (the embedded default) runs in WAL mode so readers never block the writer;
+PostgreSQL is reached through psycopg 3 whatever the URL's spelling. Both dialects get
+the same ``INSERT … ON CONFLICT`` helpers, so a projection written once runs on either::
+
+    >>> from sqlalchemy import Column, MetaData, String, Table
+    >>> key, state = Column("id", String, primary_key=True), Column("state", String)
+    >>> cases = Table("cases", MetaData(), key, state)
+    >>> engine = create_engine_for("sqlite://")
+    >>> cases.metadata.create_all(engine)
+    >>> with engine.begin() as conn:
+    ...     upsert(conn, cases, [{"id": "C-1", "state": "open"}], ["id"])
+    ...     upsert(conn, cases, [{"id": "C-1", "state": "done"}], ["id"])
+    ...     conn.execute(cases.select()).all()
+    1
+    1
+    [('C-1', 'done')]
+
+Driver failures surface as :class:`~hub.errors.DatabaseError` through :func:`database_errors`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy
+from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+
+from hub.errors import DatabaseError, SettingsError
+
+BUSY_TIMEOUT_MS = 10_000
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    # NORMAL is durable in WAL mode except for the last commits before a power cut.
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+)
+_POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg"}
+
+
+def database_url(url: str) -> URL:
+    """The SQLAlchemy URL of ``url``; PostgreSQL always goes through psycopg 3."""
+    try:
+        parsed = make_url(url)
+    except sqlalchemy.exc.ArgumentError as exc:
+        raise SettingsError(f"not a database URL: {url!r} ({exc})") from exc
+    if parsed.drivername in _POSTGRES_SCHEMES:
+        return parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername in {"sqlite", "sqlite+pysqlite"}:
+        return parsed
+    raise SettingsError(
+        f"unsupported database {_shown(parsed)}: use sqlite:///PATH or postgresql://…"
+    )
+
+
+def create_engine_for(url: str, **options: Any) -> Engine:
+    """An engine for a SQLite file (WAL, foreign keys, busy timeout) or PostgreSQL."""
+    parsed = database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, **options)
+    return sqlalchemy.create_engine(parsed, pool_pre_ping=True, **options)
+
+
+def _sqlite_engine(url: URL, **options: Any) -> Engine:
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sqlalchemy.create_engine(url, **options)
+    event.listen(engine, "connect", _apply_pragmas)
+    return engine
+
+
+def _apply_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+@contextlib.contextmanager
+def database_errors(action: str) -> Iterator[None]:
+    """Turn any SQLAlchemy or driver error raised inside into a DatabaseError naming ``action``."""
+    try:
+        yield
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        detail = getattr(exc, "orig", None) or exc
+        raise DatabaseError(f"{action}: {detail}".strip()) from exc
+
+
+def upsert(
+    conn: Connection,
+    table: Table,
+    rows: Iterable[Mapping[str, Any]],
+    key_columns: Sequence[str],
+    update_columns: Sequence[str] | None = None,
+) -> int:
+    """Insert ``rows``, updating ``update_columns`` (default: all but the key) on a key clash.
+
+    Returns the number of rows inserted or updated.
+    """
+    batch = [dict(row) for row in rows]
+    if not batch:
+        return 0
+    _check_columns(table, key_columns)
+    updates = [name for name in batch[0] if name not in key_columns]
+    if update_columns is not None:
+        _check_columns(table, update_columns)
+        updates = list(update_columns)
+    if not updates:
+        return insert_ignore(conn, table, batch, key_columns)
+    statement = _insert(conn, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key_columns),
+        set_={name: statement.excluded[name] for name in updates},
+    )
+    return _count(conn, statement, table, key_columns, batch, f"cannot upsert into {table.name}")
+
+
+def insert_ignore(
+    conn: Connection,
+    table: Table,
+    rows: Iterable[Mapping[str, Any]],
+    key_columns: Sequence[str],
+) -> int:
+    """Insert the ``rows`` whose key is new and skip the others; returns how many were new."""
+    batch = [dict(row) for row in rows]
+    if not batch:
+        return 0
+    _check_columns(table, key_columns)
+    statement = _insert(conn, table).on_conflict_do_nothing(index_elements=list(key_columns))
+    return _count(conn, statement, table, key_columns, batch, f"cannot insert into {table.name}")
+
+
+def _count(
+    conn: Connection,
+    statement: Any,
+    table: Table,
+    key_columns: Sequence[str],
+    batch: list[dict[str, Any]],
+    action: str,
+) -> int:
+    """Run ``statement`` over ``batch``; the rows it returns are the ones it wrote."""
+    # Drivers disagree on executemany's rowcount (psycopg reports -1); RETURNING does not.
+    returning = statement.returning(*(table.c[name] for name in key_columns))
+    with database_errors(action):
+        return len(conn.execute(returning, batch).all())
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    """The dialect's own INSERT, the one that knows ``ON CONFLICT``."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise DatabaseError(f"upserts are written for SQLite and PostgreSQL, not {dialect}")
+
+
+def _check_columns(table: Table, names: Sequence[str]) -> None:
+    if not names:
+        raise DatabaseError(f"no key columns given for table {table.name}")
+    unknown = [name for name in names if name not in table.columns]
+    if unknown:
+        raise DatabaseError(
+            f"table {table.name} has no columns {unknown}; it has {list(table.columns.keys())}"
+        )
