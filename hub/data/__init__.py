@@ -1,0 +1,1 @@
+"""Versioned reference data shipped with the hub (item catalogue, holiday calendar, ...)."""
