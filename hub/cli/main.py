@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "id": "hub.cli.ids:id_group",
     "schemas": "hub.cli.schemas:schemas",
     "topics": "hub.cli.topics:topics",
+    "workdays": "hub.cli.workdays:workdays",
 }
 
 
