@@ -20,7 +20,7 @@ import pydantic
 from pydantic import BeforeValidator, ValidationInfo
 
 from hub.events.applications import ProjectStage
-from hub.events.base import ItemCategory, TrustGrade
+from hub.events.base import ItemCategory, TrustGrade, Value
 
 #: Item codes: ``<department code>-<kind>-<3-digit serial>``, e.g. ``MR-DJ-001``.
 #: Province, city and district use the same code for the same item; the level is never
@@ -59,36 +59,33 @@ def _resolve(table: str) -> BeforeValidator:
     return BeforeValidator(lookup)
 
 
-class _Frozen(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(frozen=True, extra="forbid")
+class _Named(Value):
+    """Anything the catalogue names in Chinese and in English."""
+
+    name: str = pydantic.Field(min_length=1)
+    name_en: str = pydantic.Field(min_length=1)
 
 
-class Department(_Frozen):
+class Department(_Named):
     """A department taking part in the hub."""
 
     code: str = pydantic.Field(pattern=r"^[A-Z]{2,6}$")
-    name: str = pydantic.Field(min_length=1)
-    name_en: str = pydantic.Field(min_length=1)
 
 
-class LicenseType(_Frozen):
+class LicenseType(_Named):
     """A kind of license kept in the electronic license store."""
 
     code: str = pydantic.Field(pattern=CODE)
-    name: str = pydantic.Field(min_length=1)
-    name_en: str = pydantic.Field(min_length=1)
 
 
-class Material(_Frozen):
+class Material(_Named):
     """A material shared across items; a valid license of ``license_type`` satisfies it."""
 
     code: str = pydantic.Field(pattern=CODE)
-    name: str = pydantic.Field(min_length=1)
-    name_en: str = pydantic.Field(min_length=1)
     license_type: Annotated[LicenseType | None, _resolve("license_types")] = None
 
 
-class Requirement(_Frozen):
+class Requirement(Value):
     """One material an item asks for, with how essential and trustworthy it must be."""
 
     material: Annotated[Material, _resolve("materials")]
@@ -105,7 +102,7 @@ class Requirement(_Frozen):
         return grade.value <= self.min_grade.value
 
 
-class Supervision(_Frozen):
+class Supervision(Value):
     """Post-approval supervision (事中事后监管) of an item."""
 
     department: Annotated[Department, _resolve("departments")]
@@ -113,7 +110,7 @@ class Supervision(_Frozen):
     within_days: int = pydantic.Field(gt=0, description="working days to start the check")
 
 
-class CategoryRule(_Frozen):
+class CategoryRule(Value):
     """What a category tolerates: missing materials and approval on commitment."""
 
     category: ItemCategory
@@ -122,12 +119,10 @@ class CategoryRule(_Frozen):
     commitment_allowed: bool
 
 
-class Item(_Frozen):
+class Item(_Named):
     """An approval item (事项) of the catalogue."""
 
     code: str = pydantic.Field(pattern=ITEM_CODE.pattern)
-    name: str = pydantic.Field(min_length=1)
-    name_en: str = pydantic.Field(min_length=1)
     department: Annotated[Department, _resolve("departments")]
     category: ItemCategory
     statutory_days: int = pydantic.Field(gt=0)
@@ -165,12 +160,10 @@ class Item(_Frozen):
         return next((r for r in self.requirements if r.code == material_code), None)
 
 
-class Bundle(_Frozen):
+class Bundle(_Named):
     """Items accepted together at one window (企业开办, 多证合一, staged projects...)."""
 
     code: str = pydantic.Field(pattern=CODE)
-    name: str = pydantic.Field(min_length=1)
-    name_en: str = pydantic.Field(min_length=1)
     window: Annotated[Department, _resolve("departments")]
     items: tuple[Annotated[Item, _resolve("items")], ...] = pydantic.Field(min_length=1)
 
@@ -180,7 +173,7 @@ class Bundle(_Frozen):
         return any(item.stage for item in self.items)
 
 
-class Stage(_Frozen):
+class Stage(Value):
     """One stage of a staged bundle: its lead department and its items."""
 
     name: ProjectStage
