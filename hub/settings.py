@@ -82,6 +82,14 @@ class ApiSettings(BaseModel):
     port: int = Field(default=8600, ge=1, le=65535)
 
 
+class TopicSettings(BaseModel):
+    """Production overrides of the topic registry (partitions per topic name, replication)."""
+
+    partitions: dict[str, int] = Field(default_factory=dict)
+    replication_factor: int | None = Field(default=None, ge=1)
+    min_insync_replicas: int | None = Field(default=None, ge=1)
+
+
 class HubSettings(BaseSettings):
     """All settings of one hub process."""
 
@@ -96,6 +104,7 @@ class HubSettings(BaseSettings):
     kafka: KafkaSettings = KafkaSettings()
     schema_registry: SchemaRegistrySettings = SchemaRegistrySettings()
     api: ApiSettings = ApiSettings()
+    topics: TopicSettings = TopicSettings()
 
     @property
     def effective_database_url(self) -> str:

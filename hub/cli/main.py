@@ -20,8 +20,10 @@ EXIT_USAGE = 2
 
 COMMANDS: dict[str, str] = {
     "bench": "hub.cli.bench:bench",
+    "broker": "hub.cli.broker:broker",
     "catalogue": "hub.cli.catalogue:catalogue",
     "id": "hub.cli.ids:id_group",
+    "outbox": "hub.cli.outbox:outbox",
     "schemas": "hub.cli.schemas:schemas",
     "topics": "hub.cli.topics:topics",
     "workdays": "hub.cli.workdays:workdays",

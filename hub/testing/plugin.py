@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from hub.testing.kafka import create_test_topic, kafka_server
 from hub.testing.postgres import ENV_REQUIRE, fresh_database, postgres_server
 
 
@@ -27,3 +28,26 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
     with fresh_database(postgres_server_url) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """A broker with every declared topic: embedded, or ONEWINDOW_TEST_KAFKA_BOOTSTRAP."""
+    with kafka_server() as bootstrap:
+        yield bootstrap
+
+
+@pytest.fixture
+def kafka_topic_factory(kafka_bootstrap: str) -> Callable[[int], str]:
+    """Call with a partition count to get a new, uniquely named topic."""
+
+    def create(partitions: int = 1) -> str:
+        return create_test_topic(kafka_bootstrap, partitions)
+
+    return create
+
+
+@pytest.fixture
+def kafka_topic(kafka_topic_factory: Callable[[int], str]) -> str:
+    """A new, uniquely named one-partition topic for one test."""
+    return kafka_topic_factory(1)
