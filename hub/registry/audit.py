@@ -44,11 +44,17 @@ class Finding:
 def audit_tree(files: list[SchemaFile], problems: list[FileProblem], mode: Mode) -> list[Finding]:
     """Bad files, missing versions and incompatible versions of one schema tree."""
     findings = [_file_finding(problem) for problem in problems]
-    for event, versions in by_event(files).items():
+    # Bad files count as present: their version is not missing, it is broken.
+    numbers: dict[str, list[int]] = {}
+    for relpath in [*(p.relpath for p in problems), *(f.relpath for f in files)]:
+        event, version = _event_version(relpath)
+        numbers.setdefault(event, []).append(version or 0)
+    for event, present in numbers.items():
         findings += [
             Finding(event, gap, f"{event}/v{gap}.avsc", "MISSING_VERSION", "no such file")
-            for gap in version_gaps(versions)
+            for gap in version_gaps(present)
         ]
+    for event, versions in by_event(files).items():
         findings += _compatibility(event, versions, mode)
     return findings
 
@@ -97,10 +103,14 @@ def _compatibility(event: str, versions: list[SchemaFile], mode: Mode) -> Iterat
 
 
 def _file_finding(problem: FileProblem) -> Finding:
-    event, _, filename = problem.relpath.rpartition("/")
+    event, version = _event_version(problem.relpath)
+    return Finding(event, version, problem.relpath, problem.rule, problem.message)
+
+
+def _event_version(relpath: str) -> tuple[str, int | None]:
+    event, _, filename = relpath.rpartition("/")
     match = VERSION_FILE.match(filename)
-    version = int(match.group(1)) if match else None
-    return Finding(event or filename, version, problem.relpath, problem.rule, problem.message)
+    return event or filename, int(match.group(1)) if match else None
 
 
 def _without_docs(schema: Any) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,10 +108,10 @@ def by_event(files: Iterable[SchemaFile]) -> dict[str, list[SchemaFile]]:
     return grouped
 
 
-def version_gaps(files: list[SchemaFile]) -> Iterator[int]:
-    """Versions missing from one event's sequence 1..n."""
-    present = {f.version for f in files}
-    yield from (v for v in range(1, max(present, default=0) + 1) if v not in present)
+def version_gaps(versions: Iterable[int]) -> list[int]:
+    """Versions missing from a sequence that should run 1..n."""
+    present = set(versions)
+    return [v for v in range(1, max(present, default=0) + 1) if v not in present]
 
 
 def event_and_version(schema: dict[str, Any]) -> tuple[str, int]:
