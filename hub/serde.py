@@ -118,17 +118,21 @@ class Serializer:
 
 class _Reader(NamedTuple):
     parsed: Any
+    resolved: Any
     event_name: str
     version: int
     current: int
 
 
 class Deserializer:
-    """Decodes framed values with the writer's schema, then upcasts old versions."""
+    """Decodes framed values with the writer's schema, then upcasts old versions.
+
+    A version newer than ours (a producer upgraded first) is resolved to our current one.
+    """
 
     def __init__(self, registry: SchemaRegistry, schema_dir: Path = SCHEMA_DIR) -> None:
         self._registry = registry
-        self._current = {name: f.version for name, f in current_files(schema_dir).items()}
+        self._files = current_files(schema_dir)
         self._readers: dict[int, _Reader] = {}
 
     def decode(self, data: bytes) -> Decoded:
@@ -148,9 +152,18 @@ class Deserializer:
     def _reader_for(self, schema_id: int) -> _Reader:
         schema = json.loads(self._registry.schema_by_id(schema_id))
         event_name, version = event_and_version(schema)
-        # A schema from outside our tree (no version attribute) is read as it is.
-        current = max(self._current.get(event_name, version), version)
-        reader = _Reader(fastavro.parse_schema(schema), event_name, version or current, current)
+        ours = self._files.get(event_name)
+        current = ours.version if ours else version
+        # Data from a newer producer is read through our current schema (Avro resolution);
+        # a schema from outside our tree (no version attribute) is read as it is.
+        resolve = ours is not None and version > current
+        reader = _Reader(
+            fastavro.parse_schema(schema),
+            fastavro.parse_schema(ours.schema) if ours and resolve else None,
+            event_name,
+            version or current,
+            current,
+        )
         self._readers[schema_id] = reader
         return reader
 
@@ -159,7 +172,7 @@ def _read_record(reader: _Reader, data: bytes) -> dict[str, Any]:
     body = BytesIO(data)
     body.seek(HEADER.size)
     try:
-        record: dict[str, Any] = _read(body, reader.parsed, None)  # type: ignore[assignment]
+        record: dict[str, Any] = _read(body, reader.parsed, reader.resolved)  # type: ignore[assignment]
     except Exception as exc:  # fastavro raises many types for bytes that are not Avro
         raise SerializationError(f"{reader.event_name} body is not its Avro: {exc!r}") from exc
     if body.tell() != len(data):
@@ -168,7 +181,7 @@ def _read_record(reader: _Reader, data: bytes) -> dict[str, Any]:
 
 
 def _upcast(reader: _Reader, record: dict[str, Any]) -> dict[str, Any]:
-    from hub.events.upcasting import upcast  # only old data pays for loading the upcasters
+    from hub.events import upcast  # the package registers every step; only old data pays
 
     return upcast(reader.event_name, reader.version, record)
 

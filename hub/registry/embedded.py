@@ -141,7 +141,7 @@ class EmbeddedRegistry:
         entries = [asdict(e) for entries in self._subjects.values() for e in entries]
         self._path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a crash never leaves half a file that would lose the ids.
-        partial = self._path.with_name(self._path.name + ".tmp")
+        partial = self._path.with_name(f"{self._path.name}.{os.getpid()}.tmp")
         partial.write_text(json.dumps({"schemas": entries}, indent=1), encoding="utf-8")
         os.replace(partial, self._path)
 

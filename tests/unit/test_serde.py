@@ -122,3 +122,19 @@ def test_an_unknown_schema_id_is_named(deserializer: Deserializer) -> None:
 def test_garbage_after_a_valid_frame_is_refused(deserializer: Deserializer) -> None:
     with pytest.raises(SerializationError):
         deserializer.decode(b"\x00\x00\x00\x00\x01" + bytes(range(200, 256)) * 3)
+
+
+def test_a_newer_producers_version_is_read_as_our_current_one(
+    registry: EmbeddedRegistry, deserializer: Deserializer
+) -> None:
+    v4 = json.loads((SCHEMA_DIR / EVENT / "v3.avsc").read_text())
+    v4["version"] = 4
+    v4["fields"].append({"name": "fee_cents", "type": "long", "default": 0})
+    v4_id = registry.register(subject_for(EVENT), json.dumps(v4))
+    record = sample_record()
+    body = io.BytesIO()
+    fastavro.schemaless_writer(body, fastavro.parse_schema(v4), {**record, "fee_cents": 9})
+    decoded = deserializer.decode(struct.pack(">BI", 0, v4_id) + body.getvalue())
+    assert (decoded.version, decoded.writer_version) == (3, 4)
+    assert "fee_cents" not in decoded.record
+    assert decoded.to_event() == ApplicationSubmitted.from_record(record)
