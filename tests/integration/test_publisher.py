@@ -10,6 +10,7 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 from hub.broker.clients import consumer_config
+from hub.consuming import RawMessage
 from hub.envelope import parse_headers
 from hub.errors import PublishError, SerializationError
 from hub.events.cases import CaseCompleted, CaseRated
@@ -34,14 +35,14 @@ def rating(case_id: str = "C-2026-000001", score: int = 4) -> CaseRated:
     return CaseRated(source="window.tax", case_id=case_id, score=score, occurred_at=when)
 
 
-def read_back(bootstrap: str, delivery: Delivery) -> tuple[bytes | None, bytes | None, list]:
+def read_back(bootstrap: str, delivery: Delivery) -> RawMessage:
     consumer = Consumer(consumer_config(bootstrap, "publisher-test"))
     consumer.assign([TopicPartition(delivery.topic, delivery.partition, delivery.offset)])
     try:
         [message] = consumer.consume(1, timeout=10)
     finally:
         consumer.close()
-    return message.key(), message.value(), message.headers() or []
+    return RawMessage.from_kafka(message)
 
 
 def test_an_event_lands_keyed_encoded_and_enveloped(
@@ -51,11 +52,11 @@ def test_an_event_lands_keyed_encoded_and_enveloped(
     delivery = publisher.publish_sync(event, timeout=10)
     assert delivery.topic == Topic.APPLICATIONS
     assert delivery.event_id == event.event_id
-    key, value, headers = read_back(kafka_bootstrap, delivery)
-    assert key == b"C-2026-000001"
-    assert value is not None
-    assert Deserializer(REGISTRY).decode(value).to_event() == event
-    envelope = parse_headers(headers)
+    message = read_back(kafka_bootstrap, delivery)
+    assert message.key == b"C-2026-000001"
+    assert message.value is not None
+    assert Deserializer(REGISTRY).decode(message.value).to_event() == event
+    envelope = parse_headers(message.headers)
     assert (envelope.id, envelope.event_name, envelope.source) == (
         event.event_id,
         "CaseRated",
@@ -96,7 +97,8 @@ def test_raw_bytes_are_relayed_as_they_are(kafka_bootstrap: str, publisher: Publ
     headers = [("ce_id", b"raw-1"), ("origin", b"outbox")]
     delivery = publisher.publish_raw(Topic.DEADLETTER, "k-1", b"\x01\x02", headers).result(10)
     assert delivery.event_id == "raw-1"
-    assert read_back(kafka_bootstrap, delivery) == (b"k-1", b"\x01\x02", headers)
+    message = read_back(kafka_bootstrap, delivery)
+    assert (message.key, message.value, message.headers) == (b"k-1", b"\x01\x02", tuple(headers))
 
 
 def test_a_broker_that_never_answers_fails_the_future_with_the_reason() -> None:
