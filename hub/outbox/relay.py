@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, tuple_, upda
 
 from hub.db import database_errors
 from hub.envelope import Headers
-from hub.errors import DatabaseError, PublishError
+from hub.errors import DatabaseError, PublishError, SettingsError
 from hub.outbox.messages import Message, OutboxRow, message_for
 from hub.outbox.table import outbox
 from hub.serde import Serializer
@@ -98,7 +98,7 @@ class Relay:
         delivery_timeout: float = 30.0,
     ) -> None:
         if batch_size < 1:
-            raise ValueError(f"batch size must be at least 1 (got {batch_size})")
+            raise SettingsError(f"the outbox batch size must be at least 1 (got {batch_size})")
         self.engine, self.sender, self.serializer = engine, sender, serializer
         self.batch_size, self.delivery_timeout = batch_size, delivery_timeout
 
