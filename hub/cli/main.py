@@ -24,7 +24,9 @@ COMMANDS: dict[str, str] = {
     "catalogue": "hub.cli.catalogue:catalogue",
     "id": "hub.cli.ids:id_group",
     "outbox": "hub.cli.outbox:outbox",
+    "publish": "hub.cli.publish:publish",
     "schemas": "hub.cli.schemas:schemas",
+    "tail": "hub.cli.tail:tail",
     "topics": "hub.cli.topics:topics",
     "workdays": "hub.cli.workdays:workdays",
 }

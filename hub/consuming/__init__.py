@@ -18,7 +18,7 @@ from hub.consuming.consumer import ConsumeStats, EventConsumer, Handler
 from hub.consuming.decoding import BAD_MESSAGE, Received, decode_or_deadletter, read_event, receive
 from hub.consuming.dedup import RecentEventIds
 from hub.consuming.message import RawMessage, normalise_headers
-from hub.consuming.reader import read_topic
+from hub.consuming.reader import read_message, read_topic
 
 __all__ = [
     "BAD_MESSAGE",
@@ -31,6 +31,7 @@ __all__ = [
     "decode_or_deadletter",
     "normalise_headers",
     "read_event",
+    "read_message",
     "read_topic",
     "receive",
 ]

@@ -1,7 +1,7 @@
 """Reading a topic without joining a group: for people looking at the log, and for tests.
 
-Every partition is assigned directly, from the beginning or from the end, and nothing is
-committed, so reading changes no consumer group's position::
+Partitions are assigned directly, from the beginning, the end or one offset, and
+nothing is committed, so reading changes no consumer group's position::
 
     for message in read_topic("127.0.0.1:9092", "onewindow.deadletter", idle_timeout=2):
         print(message.offset, message.header("dlq.error.reason"))
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, Consumer, KafkaException, TopicPartition
@@ -33,7 +33,7 @@ def read_topic(
     from_beginning: bool = True,
     idle_timeout: float | None = None,
     **overrides: Any,
-) -> Iterator[RawMessage]:
+) -> Generator[RawMessage, None, None]:
     """Messages of ``topic`` as they come; ends after ``idle_timeout`` seconds of silence."""
     consumer = _consumer(connection, overrides)
     try:
@@ -47,6 +47,21 @@ def read_topic(
             yield from map(RawMessage.from_kafka, batch)
     finally:
         consumer.close()
+
+
+def read_message(
+    connection: str | KafkaSettings, topic: str, partition: int, offset: int, timeout: float = 10
+) -> RawMessage:
+    """The one message at ``offset`` of a partition, or a BrokerError if it does not come."""
+    consumer = _consumer(connection, {})
+    try:
+        consumer.assign([TopicPartition(topic, partition, offset)])
+        for message in consumer.consume(1, timeout):
+            if message.error() is None:
+                return RawMessage.from_kafka(message)
+    finally:
+        consumer.close()
+    raise BrokerError(f"no message at {topic}[{partition}]@{offset} within {timeout:g}s")
 
 
 def _consumer(connection: str | KafkaSettings, overrides: dict[str, Any]) -> Consumer:

@@ -7,14 +7,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from confluent_kafka import Consumer, TopicPartition
 
-from hub.broker.clients import consumer_config
-from hub.consuming import RawMessage
+from hub.consuming import read_message
 from hub.envelope import parse_headers
 from hub.errors import PublishError, SerializationError
 from hub.events.cases import CaseCompleted, CaseRated
-from hub.publisher import Delivery, Publisher
+from hub.publisher import Publisher
 from hub.registry import EmbeddedRegistry
 from hub.serde import Deserializer, Serializer
 from hub.topics import Topic
@@ -35,16 +33,6 @@ def rating(case_id: str = "C-2026-000001", score: int = 4) -> CaseRated:
     return CaseRated(source="window.tax", case_id=case_id, score=score, occurred_at=when)
 
 
-def read_back(bootstrap: str, delivery: Delivery) -> RawMessage:
-    consumer = Consumer(consumer_config(bootstrap, "publisher-test"))
-    consumer.assign([TopicPartition(delivery.topic, delivery.partition, delivery.offset)])
-    try:
-        [message] = consumer.consume(1, timeout=10)
-    finally:
-        consumer.close()
-    return RawMessage.from_kafka(message)
-
-
 def test_an_event_lands_keyed_encoded_and_enveloped(
     kafka_bootstrap: str, publisher: Publisher
 ) -> None:
@@ -52,7 +40,7 @@ def test_an_event_lands_keyed_encoded_and_enveloped(
     delivery = publisher.publish_sync(event, timeout=10)
     assert delivery.topic == Topic.APPLICATIONS
     assert delivery.event_id == event.event_id
-    message = read_back(kafka_bootstrap, delivery)
+    message = read_message(kafka_bootstrap, delivery.topic, delivery.partition, delivery.offset)
     assert message.key == b"C-2026-000001"
     assert message.value is not None
     assert Deserializer(REGISTRY).decode(message.value).to_event() == event
@@ -97,7 +85,7 @@ def test_raw_bytes_are_relayed_as_they_are(kafka_bootstrap: str, publisher: Publ
     headers = [("ce_id", b"raw-1"), ("origin", b"outbox")]
     delivery = publisher.publish_raw(Topic.DEADLETTER, "k-1", b"\x01\x02", headers).result(10)
     assert delivery.event_id == "raw-1"
-    message = read_back(kafka_bootstrap, delivery)
+    message = read_message(kafka_bootstrap, delivery.topic, delivery.partition, delivery.offset)
     assert (message.key, message.value, message.headers) == (b"k-1", b"\x01\x02", tuple(headers))
 
 
