@@ -1,0 +1,257 @@
+"""The projection engine: batches of events in, rows out, each event applied once.
+
+One transaction per batch, a fixed number of statements whatever the batch size:
+
+1. drop duplicates inside the batch, then the events already in ``processed_events``
+   for a projection (one ``SELECT … IN``);
+2. load the current row of every key the batch touches, one ``SELECT … IN`` per table;
+3. run the policies in memory, in batch order, so several events of one case apply in turn;
+4. write the changed rows with bulk upserts (:func:`hub.db.upsert`), the log rows and the
+   tracking records with bulk inserts.
+
+A replayed or redelivered event is found in step 1 and changes nothing. Tracking records
+and log rows are plain inserts on purpose: if two workers ever applied the same event at
+once, the second transaction hits the primary key and rolls back instead of applying the
+policies twice. Any database failure rolls the whole batch back and surfaces as
+:class:`~hub.errors.DatabaseError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, tuple_
+
+from hub.db import create_engine_for, database_errors, upsert
+from hub.events import Event
+from projections.model import Append, Key, Projection, Row, Step, new_row, row_template
+from projections.registry import projections_named
+from projections.tables import metadata, processed_events
+
+#: Events per transaction when rebuilding; large enough to amortise each statement.
+REBUILD_BATCH = 2000
+#: Keys per ``IN (…)`` list, well below SQLite's and PostgreSQL's parameter limits.
+_IN_CHUNK = 1000
+
+Work = tuple[Event, str, tuple[Step, ...]]
+
+
+@dataclass
+class ApplyResult:
+    """What one or several batches did."""
+
+    applied: int = 0
+    """Events that at least one projection applied."""
+    skipped: int = 0
+    """Duplicates within the batch, or events every reading projection had processed."""
+    ignored: int = 0
+    """Events that no projection of this projector reads."""
+    rows: int = 0
+    """Rows upserted or appended (tracking records not counted)."""
+
+    def __add__(self, other: ApplyResult) -> ApplyResult:
+        return ApplyResult(
+            self.applied + other.applied,
+            self.skipped + other.skipped,
+            self.ignored + other.ignored,
+            self.rows + other.rows,
+        )
+
+
+class _TableState:
+    """The rows of one table that a batch touches, keyed like the table."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.names = tuple(column.name for column in table.primary_key.columns)
+        self.template = row_template(table)
+        self.rows: dict[Key, Row] = {}
+
+    def key_of(self, row: Row) -> Key:
+        if len(self.names) == 1:
+            key: Key = row[self.names[0]]
+            return key
+        return tuple(row[name] for name in self.names)
+
+    def get(self, key: Key) -> Row:
+        row = self.rows.get(key)
+        if row is None:
+            row = self.rows[key] = new_row(self.template, self.names, key)
+        return row
+
+
+class Projector:
+    """Applies batches of events to the SQL read models of the chosen projections."""
+
+    def __init__(
+        self, engine_or_url: Engine | str, projections: str | list[str] | None = None
+    ) -> None:
+        self._owns_engine = isinstance(engine_or_url, str)
+        self.engine = (
+            create_engine_for(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
+        )
+        self.projections = projections_named(projections)
+        self._names = [projection.name for projection in self.projections]
+        self._routes = _routes(self.projections)
+        self._tables = [table for p in self.projections for table in p.tables]
+        with database_errors("cannot create the projection tables"):
+            metadata.create_all(self.engine, tables=[*self._tables, processed_events])
+
+    def close(self) -> None:
+        """Release the connections, if this projector opened the engine itself."""
+        if self._owns_engine:
+            self.engine.dispose()
+
+    def apply(self, batch: Sequence[Event]) -> ApplyResult:
+        """Apply ``batch`` in one transaction; events already processed change nothing."""
+        unique = _first_of_each(batch)
+        result = ApplyResult(skipped=len(batch) - len(unique))
+        with database_errors("cannot apply a batch of events"), self.engine.begin() as conn:
+            done = self._processed(conn, unique)
+            work = self._work(unique, done, result)
+            if work:
+                states = self._load(conn, work)
+                logs, tracking = _run(work, states)
+                result.rows = self._write(conn, states, logs, tracking)
+        return result
+
+    def rebuild(
+        self,
+        events: Iterable[Event],
+        name: str | None = None,
+        batch_size: int = REBUILD_BATCH,
+        progress: Callable[[int], None] | None = None,
+    ) -> ApplyResult:
+        """Drop and recreate the tables of projection ``name`` (or all), then replay ``events``."""
+        chosen = projections_named(name) if name else self.projections
+        tables = [table for projection in chosen for table in projection.tables]
+        with database_errors("cannot reset the projection tables"), self.engine.begin() as conn:
+            metadata.drop_all(conn, tables=tables)
+            names = [projection.name for projection in chosen]
+            conn.execute(delete(processed_events).where(processed_events.c.projection.in_(names)))
+            metadata.create_all(conn, tables=tables)
+        target = self if chosen == self.projections else Projector(self.engine, names)
+        total = ApplyResult()
+        for batch in _batches(events, batch_size):
+            total += target.apply(batch)
+            if progress is not None:
+                progress(len(batch))
+        return total
+
+    def _processed(self, conn: Connection, batch: list[Event]) -> set[tuple[str, str]]:
+        ids = [event.event_id for event in batch if type(event) in self._routes]
+        column = processed_events.c
+        found: set[tuple[str, str]] = set()
+        for chunk in _chunks(ids, _IN_CHUNK):
+            query = select(column.projection, column.event_id).where(
+                column.projection.in_(self._names), column.event_id.in_(chunk)
+            )
+            found.update((projection, event_id) for projection, event_id in conn.execute(query))
+        return found
+
+    def _work(
+        self, batch: list[Event], done: set[tuple[str, str]], result: ApplyResult
+    ) -> list[Work]:
+        work: list[Work] = []
+        for event in batch:
+            routes = self._routes.get(type(event))
+            if routes is None:
+                result.ignored += 1
+                continue
+            fresh = [
+                (event, name, steps) for name, steps in routes if (name, event.event_id) not in done
+            ]
+            work.extend(fresh)
+            result.applied += bool(fresh)
+            result.skipped += not fresh
+        return work
+
+    def _load(self, conn: Connection, work: list[Work]) -> dict[Table, _TableState]:
+        keys: dict[Table, set[Key]] = {}
+        for event, _name, steps in work:
+            for step in steps:
+                if not _is_log(step) and (key := step.key(event)) is not None:  # type: ignore[union-attr]
+                    keys.setdefault(step.table, set()).add(key)
+        return {table: _read(conn, _TableState(table), wanted) for table, wanted in keys.items()}
+
+    def _write(
+        self,
+        conn: Connection,
+        states: dict[Table, _TableState],
+        logs: dict[Table, list[Row]],
+        tracking: list[Row],
+    ) -> int:
+        written = 0
+        for table in self._tables:
+            if table in states:
+                written += upsert(conn, table, states[table].rows.values(), states[table].names)
+            if logs.get(table):
+                conn.execute(insert(table), logs[table])
+                written += len(logs[table])
+        conn.execute(insert(processed_events), tracking)
+        return written
+
+
+def _run(
+    work: list[Work], states: dict[Table, _TableState]
+) -> tuple[dict[Table, list[Row]], list[Row]]:
+    """Run every step in batch order; returns the log rows and the tracking records."""
+    logs: dict[Table, list[Row]] = {}
+    tracking: list[Row] = []
+    for event, name, steps in work:
+        tracking.append({"projection": name, "event_id": event.event_id})
+        last: Row | None = None
+        for step in steps:
+            if isinstance(step, Append):
+                logs.setdefault(step.table, []).append(step.entry(event, last))
+            elif (key := step.key(event)) is not None:
+                last = states[step.table].get(key)
+                step.policy(last, event)
+    return logs, tracking
+
+
+def _read(conn: Connection, state: _TableState, keys: set[Key]) -> _TableState:
+    columns = [state.table.c[name] for name in state.names]
+    target: Any = columns[0] if len(columns) == 1 else tuple_(*columns)
+    for chunk in _chunks(list(keys), _IN_CHUNK):
+        for row in conn.execute(select(state.table).where(target.in_(chunk))).mappings():
+            loaded = dict(row)
+            state.rows[state.key_of(loaded)] = loaded
+    return state
+
+
+def _routes(projections: list[Projection]) -> dict[type[Event], list[tuple[str, tuple[Step, ...]]]]:
+    routes: dict[type[Event], list[tuple[str, tuple[Step, ...]]]] = {}
+    for projection in projections:
+        for event_type, steps in projection.steps.items():
+            routes.setdefault(event_type, []).append((projection.name, steps))
+    return routes
+
+
+def _first_of_each(batch: Sequence[Event]) -> list[Event]:
+    """The batch without repeated event ids, first occurrences in order."""
+    seen: set[str] = set()
+    unique = []
+    for event in batch:
+        if event.event_id not in seen:
+            seen.add(event.event_id)
+            unique.append(event)
+    return unique
+
+
+def _is_log(step: Step) -> bool:
+    return isinstance(step, Append)
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _batches(events: Iterable[Event], size: int) -> Iterator[list[Event]]:
+    iterator = iter(events)
+    while batch := list(islice(iterator, size)):
+        yield batch
