@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "bench": "hub.cli.bench:bench",
     "broker": "hub.cli.broker:broker",
     "catalogue": "hub.cli.catalogue:catalogue",
+    "connector": "hub.cli.connector:connector",
     "id": "hub.cli.ids:id_group",
     "outbox": "hub.cli.outbox:outbox",
     "publish": "hub.cli.publish:publish",

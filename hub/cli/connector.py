@@ -1,0 +1,70 @@
+"""``onewindow connector``: list the connectors, run one as its own process, scaffold a new one."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from hub.cli.output import emit_json, json_option
+
+
+@click.group()
+def connector() -> None:
+    """Connectors: the plugins that meet each department system where it is."""
+
+
+@connector.command("list")
+@json_option
+def list_connectors(as_json: bool) -> None:
+    """Show every connector: built-in or from an installed package (entry points)."""
+    from connectors.registry import describe_all
+
+    found = list(describe_all())
+    if as_json:
+        emit_json([dataclasses.asdict(info) for info in found])
+        return
+    width = max((len(info.name) for info in found), default=4)
+    for info in found:
+        click.echo(f"{info.name:<{width}}  {info.kind:<6}  {info.summary}  [{info.origin}]")
+
+
+@connector.command()
+@click.argument("name")
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The connector's settings, a .toml or .json file.",
+)
+@click.option("--once", is_flag=True, help="Stop as soon as there is nothing left to do.")
+@json_option
+def run(name: str, config_path: Path, once: bool, as_json: bool) -> None:
+    """Run connector NAME against the broker in ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS."""
+    from connectors.running import run_connector
+    from hub.settings import load_settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stats = run_connector(name, config_path, load_settings(), _stop_on_signals(), once)
+    if as_json:
+        emit_json(dataclasses.asdict(stats))
+    else:
+        click.echo(f"{name}: {stats.delivered} delivered, {stats.dead_lettered} dead-lettered")
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        logging.getLogger(__name__).info("signal %d: finishing the current batch", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    return stop
