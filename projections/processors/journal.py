@@ -1,0 +1,161 @@
+"""What a processor has done: inputs it processed with the events they caused, and timers.
+
+Every processor keeps a journal beside its own state tables, written in the same
+transaction, which gives the two guarantees of :class:`~.base.Processor`:
+
+* ``proc_<name>_processed`` maps each processed input's event id to the events it caused,
+  so a redelivered input returns the very same events (same ids) and changes no state;
+* ``proc_<name>_timers`` holds each event time caused, once per (subject, kind); an entry
+  is confirmed by the next tick, so a crash before publishing re-emits it after restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Column, Connection, Engine, MetaData, String, Table, select
+
+from hub.db import database_errors, insert_ignore
+from hub.events import Event, model_for
+from hub.topics import Topic
+from projections.processors.base import SOURCE_PREFIX, derived_id
+
+TimerKey = tuple[str, str]
+
+
+def _dump(events: Iterable[Event]) -> list[dict[str, Any]]:
+    return [{"type": e.event_name, "event": e.model_dump(mode="json")} for e in events]
+
+
+def _load(stored: Iterable[dict[str, Any]]) -> list[Event]:
+    return [model_for(item["type"]).model_validate(item["event"]) for item in stored]
+
+
+class Journal:
+    """The processed-input and timer tables of one processor."""
+
+    def __init__(self, metadata: MetaData, name: str) -> None:
+        prefix = f"proc_{name.replace('-', '_')}"
+        self.processed = Table(
+            f"{prefix}_processed",
+            metadata,
+            Column("event_id", String(64), primary_key=True),
+            Column("caused", JSON, nullable=False),
+        )
+        self.timers = Table(
+            f"{prefix}_timers",
+            metadata,
+            Column("subject", String(255), primary_key=True),
+            Column("kind", String(64), primary_key=True),
+            Column("event", JSON, nullable=False),
+            Column("confirmed", Boolean, nullable=False, default=False),
+        )
+
+    def caused_by(self, conn: Connection, event_ids: Sequence[str]) -> dict[str, list[Event]]:
+        """The events caused by those of ``event_ids`` that were processed already."""
+        query = select(self.processed).where(self.processed.c.event_id.in_(event_ids))
+        return {row.event_id: _load(row.caused) for row in conn.execute(query)}
+
+    def record(self, conn: Connection, event_id: str, caused: Sequence[Event]) -> None:
+        """Record that ``event_id`` was processed and caused ``caused``."""
+        insert_ignore(
+            conn, self.processed, [{"event_id": event_id, "caused": _dump(caused)}], ["event_id"]
+        )
+
+    def fired(self, conn: Connection, keys: Iterable[TimerKey]) -> set[TimerKey]:
+        """Those of ``keys`` whose timer event was emitted already."""
+        wanted = set(keys)
+        if not wanted:
+            return set()
+        subjects = {subject for subject, _ in wanted}
+        query = select(self.timers.c.subject, self.timers.c.kind).where(
+            self.timers.c.subject.in_(subjects)
+        )
+        return {(row.subject, row.kind) for row in conn.execute(query)} & wanted
+
+    def fire(self, conn: Connection, timed: Sequence[tuple[TimerKey, Event]]) -> None:
+        """Record timer events as emitted but not yet confirmed."""
+        rows = [
+            {"subject": s, "kind": k, "event": _dump([e])[0], "confirmed": False}
+            for (s, k), e in timed
+        ]
+        insert_ignore(conn, self.timers, rows, ["subject", "kind"])
+
+    def unconfirmed(self, conn: Connection) -> list[tuple[TimerKey, Event]]:
+        """Timer events emitted but not confirmed by a later tick, oldest first."""
+        query = select(self.timers).where(self.timers.c.confirmed.is_(False))
+        return [((r.subject, r.kind), _load([r.event])[0]) for r in conn.execute(query)]
+
+    def confirm(self, conn: Connection, keys: Iterable[TimerKey]) -> None:
+        """Mark timer events as published."""
+        for subject, kind in keys:
+            conn.execute(
+                self.timers.update()
+                .where(self.timers.c.subject == subject, self.timers.c.kind == kind)
+                .values(confirmed=True)
+            )
+
+
+class JournalledProcessor(ABC):
+    """Base of the hub's processors: runs decisions inside one journalled transaction.
+
+    Subclasses set ``name`` and ``topics``, declare their tables on ``self.metadata``
+    before calling ``create_tables``, and implement :meth:`decide` and optionally :meth:`due`.
+    """
+
+    name: str
+    topics: tuple[Topic, ...]
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.metadata = MetaData()
+        self.journal = Journal(self.metadata, self.name)
+        self.source = SOURCE_PREFIX + self.name
+        self._lock = threading.Lock()
+        self._returned: list[TimerKey] = []
+
+    def create_tables(self) -> None:
+        """Create this processor's tables if they are missing."""
+        with database_errors(f"{self.name}: cannot create its state tables"):
+            self.metadata.create_all(self.engine)
+
+    def handle(self, batch: Sequence[Event], now: datetime) -> list[Event]:
+        """Decide on each new event of ``batch``; replay what processed ones caused."""
+        action = f"{self.name}: cannot process a batch"
+        with self._lock, database_errors(action), self.engine.begin() as conn:
+            done = self.journal.caused_by(conn, [event.event_id for event in batch])
+            emitted: list[Event] = []
+            for event in batch:
+                if event.event_id not in done:
+                    done[event.event_id] = self.decide(conn, event, now)
+                    self.journal.record(conn, event.event_id, done[event.event_id])
+                emitted += done[event.event_id]
+            return emitted
+
+    def tick(self, now: datetime) -> list[Event]:
+        """Confirm the previous tick's events, then return every unconfirmed timer event."""
+        action = f"{self.name}: cannot run its timers"
+        with self._lock, database_errors(action), self.engine.begin() as conn:
+            self.journal.confirm(conn, self._returned)
+            candidates = self.due(conn, now)
+            fired = self.journal.fired(conn, [key for key, _ in candidates])
+            self.journal.fire(conn, [(k, e) for k, e in candidates if k not in fired])
+            pending = self.journal.unconfirmed(conn)
+        self._returned = [key for key, _ in pending]
+        return [event for _, event in pending]
+
+    @abstractmethod
+    def decide(self, conn: Connection, event: Event, now: datetime) -> list[Event]:
+        """The events ``event`` causes; state changes go through ``conn``."""
+
+    def due(self, conn: Connection, now: datetime) -> list[tuple[TimerKey, Event]]:
+        """Timer events due at ``now``, each with its (subject, kind); none by default."""
+        return []
+
+    def cause_id(self, cause: str, kind: str, subject: str) -> str:
+        """The id of the ``kind`` event this processor emits about ``subject`` for ``cause``."""
+        return derived_id(self.source, cause, kind, subject)

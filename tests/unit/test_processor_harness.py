@@ -1,0 +1,203 @@
+"""A small hub for the processor tests, and the tests of the journal every processor shares.
+
+:class:`Hub` runs the real processors on a SQLite file with the shipped catalogue and
+calendar and a :class:`~hub.clock.ManualClock`. ``feed`` delivers events like the log
+does: to every processor subscribed to their topic, then what they emit, until quiet,
+each event id once (as consumers de-duplicate).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import sqlalchemy
+
+from hub.catalogue import load_catalogue
+from hub.clock import ManualClock
+from hub.db import create_engine_for
+from hub.events import Event
+from hub.events.applications import ApplicationSubmitted, Channel, CommitmentTerms
+from hub.events.base import IdentifierType, MaterialRef, TrustGrade
+from hub.events.tasks import TaskApproved, TaskDispatched, TaskRejected
+from hub.workdays import load_calendar
+from projections.processors import Processor, build_processors
+
+COMPANY = "91350200776049653A"
+PERSON = "11010519491231002X"
+#: Monday 16 November 2026, 09:00 in China: a plain working week, no holiday near.
+MONDAY = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)
+E = TypeVar("E", bound=Event)
+
+
+def material(code: str, grade: TrustGrade = TrustGrade.B) -> MaterialRef:
+    """A material with a content hash of its own."""
+    digest = hashlib.sha256(f"{code}:{grade}".encode()).hexdigest()
+    return MaterialRef(code=code, name=code.lower(), content_hash=digest, trust_grade=grade)
+
+
+def materials(*codes: str, grade: TrustGrade = TrustGrade.B) -> tuple[MaterialRef, ...]:
+    """Several materials of one grade."""
+    return tuple(material(code, grade) for code in codes)
+
+
+def promise(code: str, due: date) -> CommitmentTerms:
+    """A signed commitment to supply ``code`` by ``due``."""
+    return CommitmentTerms(material_code=code, due_date=due, statement=f"I will supply {code}")
+
+
+class Hub:
+    """The processors on one database, fed like the log feeds them."""
+
+    def __init__(self, path: Path, clock: ManualClock) -> None:
+        self.engine = create_engine_for(f"sqlite:///{path / 'hub.db'}")
+        self.clock = clock
+        self.processors: list[Processor] = build_processors(
+            self.engine, load_catalogue(), load_calendar()
+        )
+        self.seen: set[str] = set()
+        self.log: list[Event] = []
+
+    def submit(self, case_id: str, **fields: Any) -> list[Event]:
+        """Submit an application now and return everything it caused."""
+        defaults: dict[str, Any] = {
+            "source": "window",
+            "occurred_at": self.clock.now(),
+            "case_id": case_id,
+            "applicant_id_type": IdentifierType.USCC,
+            "applicant_id_number": COMPANY,
+            "applicant_name": "Xiamen Example Trading Co., Ltd.",
+            "item_codes": (),
+            "channel": Channel.COUNTER,
+        }
+        return self.feed(ApplicationSubmitted(**(defaults | fields)))
+
+    def decide_all(self, tasks: Iterable[TaskDispatched], approve: bool = True) -> list[Event]:
+        """Every department decides its task now."""
+        return self.feed(*(self.decision(task, approve) for task in tasks))
+
+    def decision(self, task: TaskDispatched, approve: bool = True) -> Event:
+        """A department's decision on ``task``, now."""
+        common = {
+            "source": task.department,
+            "occurred_at": self.clock.now(),
+            "case_id": task.case_id,
+            "task_id": task.task_id,
+            "department": task.department,
+            "officer": "officer-1",
+            "working_days_used": 1,
+        }
+        if approve:
+            return TaskApproved(**common, commitment_based=task.commitment_based)
+        return TaskRejected(**common, reason="conditions not met")
+
+    def feed(self, *events: Event) -> list[Event]:
+        """Deliver ``events`` and what they cause; return the caused ones, in order."""
+        caused: list[Event] = []
+        pending = [event for event in events if event.event_id not in self.seen]
+        while pending:
+            self.seen |= {event.event_id for event in pending}
+            self.log += pending
+            emitted = [e for p in self.processors for e in self._handle(p, pending)]
+            pending = list({e.event_id: e for e in emitted if e.event_id not in self.seen}.values())
+            caused += pending
+        return caused
+
+    def tick(self) -> list[Event]:
+        """Run every processor's timer now; deliver and return what it caused."""
+        fired = [event for p in self.processors for event in p.tick(self.clock.now())]
+        return fired + self.feed(*fired)
+
+    def _handle(self, processor: Processor, events: Sequence[Event]) -> list[Event]:
+        mine = [event for event in events if event.topic in processor.topics]
+        return processor.handle(mine, self.clock.now()) if mine else []
+
+    def processor(self, name: str) -> Processor:
+        """The processor of that name."""
+        return next(p for p in self.processors if p.name == name)
+
+    def state_rows(self) -> dict[str, int]:
+        """Row count of every processor state table."""
+        tables = sqlalchemy.inspect(self.engine).get_table_names()
+        with self.engine.connect() as conn:
+            return {
+                name: conn.execute(sqlalchemy.text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+                for name in tables
+                if name.startswith("proc_")
+            }
+
+
+def of(kind: type[E], events: Iterable[Event]) -> list[E]:
+    """The events of one kind."""
+    return [event for event in events if isinstance(event, kind)]
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock standing on Monday morning in China."""
+    return ManualClock(MONDAY)
+
+
+@pytest.fixture
+def hub(tmp_path: Path, clock: ManualClock) -> Hub:
+    """The processors on a fresh SQLite file."""
+    return Hub(tmp_path, clock)
+
+
+COMPANY_MATERIALS = materials(
+    "APPLICATION_FORM",
+    "ID_CARD_COPY",
+    "ARTICLES_OF_ASSOCIATION",
+    "LEASE_CONTRACT",
+    "POWER_OF_ATTORNEY",
+    "SEAL_SPECIMEN",
+)
+
+
+def test_a_redelivered_batch_returns_the_same_events_and_changes_no_state(hub: Hub) -> None:
+    submitted = ApplicationSubmitted(
+        source="window",
+        occurred_at=MONDAY,
+        case_id="C-IDEM",
+        applicant_id_type=IdentifierType.USCC,
+        applicant_id_number=COMPANY,
+        applicant_name="Example Co.",
+        item_codes=(),
+        bundle_code="COMPANY_OPENING",
+        materials=COMPANY_MATERIALS,
+        channel=Channel.COUNTER,
+    )
+    casework = hub.processor("casework")
+    first = casework.handle([submitted], MONDAY)
+    rows = hub.state_rows()
+    again = casework.handle([submitted, submitted], MONDAY + timedelta(hours=5))
+
+    assert [e.event_id for e in again] == [e.event_id for e in first] * 2
+    assert again[: len(first)] == first
+    assert hub.state_rows() == rows
+
+
+def test_a_tick_returns_its_events_until_the_next_tick_confirms_them(
+    hub: Hub, clock: ManualClock, tmp_path: Path
+) -> None:
+    dispatched = of(
+        TaskDispatched,
+        hub.submit(
+            "C-T",
+            item_codes=("PS-BA-001",),
+            materials=materials("BUSINESS_LICENSE_COPY", "ID_CARD_COPY", "SEAL_SPECIMEN"),
+        ),
+    )
+    assert len(dispatched) == 1
+    deadlines = hub.processor("deadlines")
+    clock.advance(timedelta(days=1))
+    warned = deadlines.tick(clock.now())
+    # A restarted worker has not seen the previous tick's events published: it re-emits them.
+    restarted = Hub(tmp_path, clock).processor("deadlines")
+    assert [e.event_id for e in restarted.tick(clock.now())] == [e.event_id for e in warned]
+    assert restarted.tick(clock.now()) == []
+    assert warned and deadlines.tick(clock.now()) == []
