@@ -9,14 +9,7 @@ Order per aggregate: one aggregate's rows go out in ``seq`` order under one key,
 partition, through an idempotent producer. If one of them is not confirmed, none of its
 successors in the batch is marked either, so a retry resends them in order.
 
-Several relays on PostgreSQL: each batch takes a transaction-level advisory lock
-(``pg_try_advisory_xact_lock``) per aggregate and works only on aggregates it locked;
-another relay skips those and takes the next ones, so relays share the backlog without
-interleaving any aggregate's events. Row locks (``FOR UPDATE SKIP LOCKED``) would not
-do: a second relay could skip a locked row and send that aggregate's next one first.
-The rows are read again after locking, in a new statement (READ COMMITTED), so a batch
-that another relay has just committed is not sent twice. On SQLite run one relay per
-database file: it has a single writer anyway.
+Several relays may share a PostgreSQL outbox: :mod:`hub.outbox.claim` says how.
 """
 
 from __future__ import annotations
@@ -29,11 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, bindparam, update
 
 from hub.db import database_errors
 from hub.envelope import Headers
-from hub.errors import DatabaseError, PublishError, SettingsError
+from hub.errors import BrokerError, DatabaseError, PublishError, SettingsError
+from hub.outbox.claim import claim
 from hub.outbox.messages import Message, OutboxRow, message_for
 from hub.outbox.table import outbox
 from hub.serde import Serializer
@@ -41,13 +35,6 @@ from hub.serde import Serializer
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 500
-# The advisory-lock key space is shared by every application on the server; the first
-# key (0x6f77, "ow") keeps the relay's locks apart from anyone else's.
-LOCK_NAMESPACE = 0x6F77
-# Another relay may hold the oldest aggregates; looking this many batches deep lets
-# this one find others to send meanwhile.
-HEAD_FACTOR = 4
-_UNSENT = outbox.c.sent_at.is_(None)
 
 
 class Sender(Protocol):
@@ -80,11 +67,6 @@ class RelayStats:
         self.unconfirmed += other.unconfirmed
         self.dead_letter_reasons += other.dead_letter_reasons
 
-    @property
-    def relayed(self) -> int:
-        """Rows this relay took off the backlog, to their topic or to the dead letters."""
-        return self.sent + self.dead_lettered
-
 
 class Relay:
     """Moves rows from one database's outbox table to the broker."""
@@ -99,13 +81,16 @@ class Relay:
     ) -> None:
         if batch_size < 1:
             raise SettingsError(f"the outbox batch size must be at least 1 (got {batch_size})")
+        if engine.dialect.name == "postgresql":
+            # The claim re-reads rows after locking and must see what other relays committed.
+            engine = engine.execution_options(isolation_level="READ COMMITTED")
         self.engine, self.sender, self.serializer = engine, sender, serializer
         self.batch_size, self.delivery_timeout = batch_size, delivery_timeout
 
     def relay_batch(self) -> RelayStats:
         """Send the oldest unsent rows and mark those the broker confirmed."""
         with database_errors("outbox relay"), self.engine.begin() as conn:
-            rows = self._claim(conn)
+            rows = claim(conn, self.batch_size)
             if not rows:
                 return RelayStats()
             messages = [message_for(row, self.serializer) for row in rows]
@@ -136,7 +121,7 @@ class Relay:
         while not stop.is_set():
             try:
                 stats = self.relay_batch()
-            except DatabaseError as exc:
+            except (DatabaseError, BrokerError) as exc:
                 logger.warning("outbox relay will retry: %s", exc)
                 stats = RelayStats(unconfirmed=1)
             total.add(stats)
@@ -144,42 +129,11 @@ class Relay:
                 stop.wait(interval)
         return total
 
-    def _claim(self, conn: Connection) -> list[OutboxRow]:
-        """The oldest unsent rows of the aggregates this relay may send now."""
-        oldest = select(outbox).where(_UNSENT).order_by(outbox.c.seq).limit(self.batch_size)
-        if conn.dialect.name == "postgresql":
-            locked = _lock_aggregates(conn, self.batch_size)
-            if not locked:
-                return []
-            key = tuple_(outbox.c.aggregatetype, outbox.c.aggregateid)
-            oldest = oldest.where(key.in_(locked))
-        return [OutboxRow.from_mapping(row) for row in conn.execute(oldest).mappings()]
-
     def _deliver(self, messages: Sequence[Message]) -> list[bool]:
         """Send every message in order, then whether the broker confirmed each."""
         futures = [self.sender.publish_raw(m.topic, m.key, m.value, m.headers) for m in messages]
         self.sender.flush(self.delivery_timeout)
         return [_confirmed(future) for future in futures]
-
-
-def _lock_aggregates(conn: Connection, batch_size: int) -> list[tuple[str, str]]:
-    """Lock aggregates of the backlog's head, oldest first, until they fill a batch."""
-    head = select(outbox.c.seq, outbox.c.aggregatetype, outbox.c.aggregateid).where(_UNSENT)
-    rows = head.order_by(outbox.c.seq).limit(batch_size * HEAD_FACTOR).subquery()
-    aggregate = (rows.c.aggregatetype, rows.c.aggregateid)
-    groups = select(*aggregate, func.count()).group_by(*aggregate).order_by(func.min(rows.c.seq))
-    locked: list[tuple[str, str]] = []
-    covered = 0
-    for aggregate_type, aggregate_id, count in conn.execute(groups):
-        if covered >= batch_size:
-            break
-        lock = func.pg_try_advisory_xact_lock(
-            LOCK_NAMESPACE, func.hashtext(f"{aggregate_type}/{aggregate_id}")
-        )
-        if conn.execute(select(lock)).scalar():
-            locked.append((aggregate_type, aggregate_id))
-            covered += count
-    return locked
 
 
 def _confirmed(future: Future[Any]) -> bool:
@@ -198,7 +152,9 @@ def _mark(
     confirmed: Sequence[bool],
 ) -> RelayStats:
     """Set ``sent_at`` on each aggregate's confirmed rows up to its first unconfirmed one."""
-    stats, blocked, marks = RelayStats(batches=1), set(), []
+    stats = RelayStats(batches=1)
+    blocked: set[tuple[str, str]] = set()
+    marks: list[dict[str, Any]] = []
     now = datetime.now(UTC)
     for row, message, ok in zip(rows, messages, confirmed, strict=True):
         if not ok or row.aggregate in blocked:
