@@ -19,6 +19,7 @@ topics) with :func:`faust_internal_topics` and publish them through the
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from hub.settings import TopicSettings
 
 ENTRY_POINT_GROUP = "onewindow.topics"
+_LEGAL_NAME = re.compile(r"[a-zA-Z0-9._-]{1,249}")
 FOREVER = -1
 DAY_MS = 24 * 60 * 60 * 1000
 
@@ -55,6 +57,18 @@ class CleanupPolicy(StrEnum):
     COMPACT = "compact"
 
 
+def topic_problem(name: str, partitions: int, replication_factor: int) -> str | None:
+    """What makes a topic impossible to create, in words, or None when it is fine."""
+    if not _LEGAL_NAME.fullmatch(name) or name in {".", ".."}:
+        return f"topic name {name!r} is not legal: use 1-249 of a-z A-Z 0-9 . _ -"
+    if partitions < 1 or replication_factor < 1:
+        return (
+            f"topic {name}: partitions and replication factor must be at least 1 "
+            f"(got {partitions} and {replication_factor})"
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class TopicSpec:
     """One topic as it must exist on the cluster."""
@@ -69,11 +83,9 @@ class TopicSpec:
     extra_config: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.partitions < 1 or self.replication_factor < 1:
-            raise SettingsError(
-                f"topic {self.name}: partitions and replication factor must be at least 1 "
-                f"(got {self.partitions} and {self.replication_factor})"
-            )
+        problem = topic_problem(self.name, self.partitions, self.replication_factor)
+        if problem:
+            raise SettingsError(problem)
 
     @property
     def compacted(self) -> bool:

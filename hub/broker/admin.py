@@ -11,6 +11,7 @@ missing topics are created through the mock API when the broker runs in this pro
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -33,6 +34,7 @@ from hub.topics import TopicSpec
 
 # librdkafka's mock cluster names itself so in metadata; nothing else does.
 MOCK_CLUSTER_PREFIX = "mockCluster"
+SETTLE_ATTEMPTS, SETTLE_PAUSE_S = 6, 0.5
 EMBEDDED_LIMITS = (
     "the embedded broker has no admin API: only existence and partition counts are "
     "checked, and configs (retention, compaction) apply on a real cluster only"
@@ -123,7 +125,7 @@ class TopicAdmin:
             for key, value in spec.config().items()
         ]
         resource = ConfigResource(ResourceType.TOPIC, spec.name, incremental_configs=entries)
-        self._wait(self._client.incremental_alter_configs([resource]))
+        self._wait(self._client.incremental_alter_configs([resource], request_timeout=self.timeout))
 
     def _refuse_on_mock(self, action: str) -> None:
         if self.embedded:
@@ -165,8 +167,18 @@ def apply_topics(admin: TopicAdmin, specs: Sequence[TopicSpec]) -> ApplyResult:
         except BrokerError as exc:
             # One refusal must not stop the other topics from being provisioned.
             errors.append(str(exc))
-    remaining = check_topics(admin, specs) if found else []
+    remaining = _settled(admin, specs, retry=not errors) if found else []
     return ApplyResult(found, remaining, errors)
+
+
+def _settled(admin: TopicAdmin, specs: Sequence[TopicSpec], retry: bool) -> list[Drift]:
+    """The drift left; metadata can briefly lag a change just made on a real cluster."""
+    for _ in range(SETTLE_ATTEMPTS if retry else 1):
+        remaining = check_topics(admin, specs)
+        if not any(item.fixable for item in remaining):
+            break
+        time.sleep(SETTLE_PAUSE_S)
+    return remaining
 
 
 def _fixable_kinds(drift: Iterable[Drift]) -> dict[str, set[DriftKind]]:

@@ -126,3 +126,19 @@ def test_a_topic_is_created_once_and_keeps_its_partitions() -> None:
         assert broker.create_topic("once", 5) is False
         assert TopicAdmin(bootstrap).observe(["once"])["once"].partitions == 2
     assert EmbeddedBroker.running(bootstrap) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "partitions", "problem"),
+    [
+        ("", 1, "not legal"),
+        ("a b", 1, "not legal"),
+        ("ok", 0, "at least 1"),
+        ("ok", -3, "at least 1"),
+    ],
+)
+def test_a_topic_the_broker_cannot_hold_is_refused_with_the_reason(
+    name: str, partitions: int, problem: str
+) -> None:
+    with EmbeddedBroker() as broker, pytest.raises(BrokerError, match=problem):
+        broker.create_topic(name, partitions)

@@ -73,6 +73,12 @@ def test_a_topic_without_partitions_is_refused() -> None:
         TopicSpec("t", key="k", partitions=0)
 
 
+@pytest.mark.parametrize("name", ["", "with space", "ümlaut", ".", "x" * 250])
+def test_a_topic_name_kafka_cannot_hold_is_refused(name: str) -> None:
+    with pytest.raises(SettingsError, match="is not legal"):
+        TopicSpec(name, key="k", partitions=1)
+
+
 def test_drift_names_missing_topics_partitions_and_configs() -> None:
     spec = topic_spec(Topic.CREDIT)
     observed = {
