@@ -6,7 +6,7 @@ copy that outlives topic retention. A row is the message exactly as it lay on th
 
     store = ArchiveStore(create_engine_for("sqlite:///var/archive.db"))
     store.append(messages)            # idempotent: a message seen before is skipped
-    for message in store.messages(topic="onewindow.applications"):
+    for message in store.messages(topics=["onewindow.applications"]):
         print(message.partition, message.offset, message.header("ce_type"))
 
 A message is identified by its event id (the ``ce_id`` header) on its topic, or by its
@@ -18,7 +18,7 @@ order of arrival, which within a partition is the order of the log.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,21 +101,23 @@ class ArchiveStore:
         with self.engine.begin() as conn:
             return insert_ignore(conn, archive_table, rows, ["topic", "message_id"])
 
-    def messages(self, topic: str | None = None, after_seq: int = 0) -> Iterator[ArchivedMessage]:
-        """Archived messages in order of arrival, optionally of one topic, read in chunks."""
+    def messages(
+        self, topics: Collection[str] | None = None, after_seq: int = 0
+    ) -> Iterator[ArchivedMessage]:
+        """Archived messages in order of arrival, optionally of some topics, read in chunks."""
         last = after_seq
         while True:
-            chunk = self._chunk(topic, last)
+            chunk = self._chunk(topics, last)
             yield from chunk
             if len(chunk) < _READ_BATCH:
                 return
             last = chunk[-1].seq
 
-    def count(self, topic: str | None = None) -> int:
-        """How many messages are archived (on ``topic``)."""
+    def count(self, topics: Collection[str] | None = None) -> int:
+        """How many messages are archived (on ``topics``)."""
         query = select(func.count()).select_from(archive_table)
-        if topic is not None:
-            query = query.where(archive_table.c.topic == topic)
+        if topics is not None:
+            query = query.where(archive_table.c.topic.in_(topics))
         with database_errors("cannot count the event archive"), self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
@@ -133,10 +135,10 @@ class ArchiveStore:
         with database_errors("cannot list the event archive"), self.engine.connect() as conn:
             return {topic: int(highest) + 1 for topic, highest in conn.execute(query)}
 
-    def _chunk(self, topic: str | None, after_seq: int) -> list[ArchivedMessage]:
+    def _chunk(self, topics: Collection[str] | None, after_seq: int) -> list[ArchivedMessage]:
         query = select(*_COLUMNS).where(archive_table.c.seq > after_seq)
-        if topic is not None:
-            query = query.where(archive_table.c.topic == topic)
+        if topics is not None:
+            query = query.where(archive_table.c.topic.in_(topics))
         query = query.order_by(archive_table.c.seq).limit(_READ_BATCH)
         with database_errors("cannot read the event archive"), self.engine.connect() as conn:
             return [_archived(row) for row in conn.execute(query)]

@@ -1,0 +1,30 @@
+"""``onewindow up``: the whole hub in one process, on the embedded default or a real cluster."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from hub.settings import load_settings
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"])
+
+
+def configure_logging(level: str) -> None:
+    """The hub's own lines at INFO, the libraries' at ``level``, on standard error."""
+    logging.basicConfig(format=LOG_FORMAT, level=level.upper(), stream=sys.stderr)
+    logging.getLogger("hub").setLevel(min(logging.INFO, logging.getLevelName(level.upper())))
+    logging.getLogger("projections").setLevel(logging.INFO)
+
+
+@click.command()
+@click.option("--loglevel", type=LOG_LEVELS, default="warning", show_default=True)
+def up(loglevel: str) -> None:
+    """Run the broker (embedded unless configured), archive, processors; stop with Ctrl-C."""
+    from hub.runtime import run_hub  # faust and SQLAlchemy load only when the hub runs
+
+    configure_logging(loglevel)
+    sys.exit(run_hub(load_settings(), loglevel=loglevel))

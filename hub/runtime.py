@@ -1,0 +1,168 @@
+"""The single-process hub of ``onewindow up``: components started in order, then the worker.
+
+With no settings it runs everything on one machine: the embedded broker on 127.0.0.1
+with every declared topic, the restore of the event archive into it, the archiver, and
+the stream processors' worker, with SQLite under ``data_dir``. When
+``ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS`` names a cluster, the same code runs against it,
+without the embedded broker and the restore::
+
+    exit_code = run_hub(load_settings())  # until SIGINT or SIGTERM
+
+Each component logs one line when it has started. Other parts of the hub (the HTTP API,
+connectors) add components through the ``onewindow.components`` entry-point group: each
+entry is a callable taking the :class:`HubContext` and returning a :class:`Component`, or
+None to stay out of this configuration. They start after the built-in ones, before the
+worker, and stop in reverse order after it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Protocol
+
+from hub.archive import Archiver, ArchiveStore, archive_url, restore
+from hub.broker.embedded import EmbeddedBroker
+from hub.db import create_engine_for
+from hub.errors import BrokerError
+from hub.settings import HubSettings
+from hub.topics import declared_topics
+
+logger = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "onewindow.components"
+
+
+@dataclass
+class HubContext:
+    """What components share; the broker component fills in the bootstrap address."""
+
+    settings: HubSettings
+    archive: ArchiveStore
+    broker: EmbeddedBroker | None = None
+
+
+class Component(Protocol):
+    """A part of the hub with a start and a stop, run in ``onewindow up``."""
+
+    name: str
+
+    def start(self, context: HubContext) -> str:
+        """Start (returning once ready); returns the one line logged about it."""
+        ...
+
+    def stop(self) -> None:
+        """Stop and release everything; called once, in reverse order of starting."""
+        ...
+
+
+ComponentFactory = Callable[[HubContext], Component | None]
+
+
+class BrokerComponent:
+    """The embedded broker, with every declared topic (faust's internal ones included)."""
+
+    name = "broker"
+
+    def __init__(self) -> None:
+        self._broker: EmbeddedBroker | None = None
+
+    def start(self, context: HubContext) -> str:
+        """Start the broker and point the hub's Kafka settings at it."""
+        settings = context.settings
+        topics = declared_topics(settings.topics)
+        broker = EmbeddedBroker(settings.kafka.embedded_brokers, topics=topics).start()
+        context.broker = self._broker = broker
+        kafka = settings.kafka.model_copy(update={"bootstrap_servers": broker.bootstrap_servers})
+        context.settings = settings.model_copy(update={"kafka": kafka})
+        return (
+            f"embedded Kafka-protocol broker on {broker.bootstrap_servers} with {len(topics)} "
+            f"topics (publish with ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS={broker.bootstrap_servers})"
+        )
+
+    def stop(self) -> None:
+        """Destroy the broker and its in-memory log (the archive keeps it)."""
+        if self._broker is not None:
+            self._broker.stop()
+
+
+class RestoreComponent:
+    """Puts the archived log back on the fresh embedded broker before anyone consumes."""
+
+    name = "restore"
+
+    def start(self, context: HubContext) -> str:
+        """Re-produce every archived message to its topic and partition."""
+        if context.broker is None:
+            raise BrokerError("the restore needs the embedded broker, started before it")
+        summary = restore(context.archive, context.broker)
+        moved = f", {summary.shifted} at new offsets" if summary.shifted else ""
+        return (
+            f"restored {summary.messages} messages on {len(summary.topics)} topics "
+            f"from the archive in {summary.seconds:.1f}s{moved}"
+        )
+
+    def stop(self) -> None:
+        """Nothing to release: the restore is over once started."""
+
+
+class ArchiverComponent:
+    """The archiver thread, copying every topic into the archive."""
+
+    name = "archiver"
+
+    def __init__(self) -> None:
+        self._archiver: Archiver | None = None
+
+    def start(self, context: HubContext) -> str:
+        """Subscribe to every declared and every archived topic, and start copying."""
+        store = context.archive
+        names = {spec.name for spec in declared_topics(context.settings.topics)}
+        names |= set(store.partition_counts())
+        self._archiver = Archiver(context.settings.kafka, store, sorted(names))
+        self._archiver.start()
+        return f"archiver on {len(names)} topics into {store.engine.url.render_as_string()}"
+
+    def stop(self) -> None:
+        """Finish the batch in hand and leave the group."""
+        if self._archiver is not None:
+            self._archiver.stop()
+
+
+def components_for(context: HubContext) -> list[Component]:
+    """The components of this configuration, in the order they start."""
+    built_in: list[Component] = [ArchiverComponent()]
+    if context.settings.kafka.embedded:
+        built_in = [BrokerComponent(), RestoreComponent(), *built_in]
+    plugged = [factory(context) for factory in _factories()]
+    return built_in + [component for component in plugged if component is not None]
+
+
+def run_hub(settings: HubSettings, loglevel: str = "warning") -> int:
+    """Start every component, run the worker until a signal, stop them all; the exit code."""
+    from projections.worker import build_worker, run_worker  # faust loads only here
+
+    context = HubContext(settings, ArchiveStore(create_engine_for(archive_url(settings))))
+    started: list[Component] = []
+    try:
+        for component in components_for(context):
+            line = component.start(context)
+            started.append(component)
+            logger.info("%s: %s", component.name, line)
+        worker = build_worker(context.settings)
+        logger.info("worker: %d agents on %s", len(worker.agents), _database(context.settings))
+        return run_worker(worker, loglevel=loglevel)
+    finally:
+        for component in reversed(started):
+            component.stop()
+            logger.info("%s: stopped", component.name)
+
+
+def _database(settings: HubSettings) -> str:
+    return create_engine_for(settings.effective_database_url).url.render_as_string()
+
+
+def _factories() -> list[ComponentFactory]:
+    return [entry.load() for entry in entry_points(group=ENTRY_POINT_GROUP)]
