@@ -25,11 +25,14 @@ COMMANDS: dict[str, str] = {
     "connector": "hub.cli.connector:connector",
     "id": "hub.cli.ids:id_group",
     "outbox": "hub.cli.outbox:outbox",
+    "projections": "hub.cli.projections:projections",
     "publish": "hub.cli.publish:publish",
     "schemas": "hub.cli.schemas:schemas",
     "tail": "hub.cli.tail:tail",
     "topics": "hub.cli.topics:topics",
+    "up": "hub.cli.up:up",
     "workdays": "hub.cli.workdays:workdays",
+    "worker": "hub.cli.worker:worker",
 }
 
 
