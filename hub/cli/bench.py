@@ -42,3 +42,22 @@ def _line(name: str, ours: float, raw: float, target: float) -> None:
         f"{name}: {ours:,.0f} records/s, raw fastavro {raw:,.0f}/s,"
         f" ratio {ratio:.2f} (target {target:.2f}) {verdict}"
     )
+
+
+@bench.command("publish")
+@click.option("--records", default=20_000, show_default=True, type=click.IntRange(min=100))
+@click.option("--rounds", default=3, show_default=True, type=click.IntRange(min=1))
+@click.option("--rate", default=1000, show_default=True, type=click.IntRange(min=1))
+@click.option("--seconds", default=5.0, show_default=True, type=click.FloatRange(min=0.5))
+@json_option
+def publish(records: int, rounds: int, rate: int, seconds: float, as_json: bool) -> None:
+    """Publish rate against raw fastavro and paced end-to-end latency; exit 1 below target."""
+    from hub.bench.publish import run  # starts an embedded broker only when the bench runs
+
+    result = run(records=records, rounds=rounds, rate=rate, seconds=seconds)
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        click.echo("\n".join(result.lines()))
+    if not result.passed:
+        sys.exit(EXIT_FINDING)

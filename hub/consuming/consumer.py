@@ -83,7 +83,7 @@ class EventConsumer:
 
     def poll_batch(self, timeout: float = 0.5) -> int:
         """Read and process one batch, commit what finished; returns how many were read."""
-        messages = [m for m in self._consumer.consume(self.batch_size, timeout) if _ok(m)]
+        messages = [m for m in self._next_batch(timeout) if _ok(m)]
         finished: dict[tuple[str, int], int] = {}
         try:
             for message in map(RawMessage.from_kafka, messages):
@@ -105,6 +105,14 @@ class EventConsumer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def _next_batch(self, timeout: float) -> list[Message]:
+        # consume(n, timeout) would wait for n messages; waiting only for the first and
+        # taking whatever else is already fetched keeps batches without adding latency.
+        first = self._consumer.poll(timeout)
+        if first is None:
+            return []
+        return [first, *self._consumer.consume(self.batch_size - 1, 0)]
 
     def _process(self, message: RawMessage) -> None:
         header_id = message.header("ce_id")

@@ -133,3 +133,15 @@ def test_tail_of_the_dead_letter_topic_shows_each_reason(
         "value starts with magic byte 255, expected 0"
     )
     assert expected in result.stdout.splitlines()
+
+
+def test_bench_publish_measures_throughput_and_paced_latency(tmp_path: Path) -> None:
+    result = onewindow(
+        "bench", "publish", "--records", "500", "--rounds", "1", "--rate", "500",
+        "--seconds", "1", "--json", cwd=tmp_path, bootstrap=None,
+    )  # fmt: skip
+    figures = json.loads(result.stdout)
+    assert result.returncode == (0 if figures["passed"] else 1), result.stderr
+    assert figures["sent"] == figures["received"] == 500
+    assert figures["ratio"] == pytest.approx(figures["publish_per_s"] / figures["raw_encode_per_s"])
+    assert 0 < figures["p50_ms"] <= figures["p99_ms"] <= figures["max_ms"]
