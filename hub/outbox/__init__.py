@@ -1,17 +1,19 @@
 """The transactional outbox: events written beside business data, then relayed to topics.
 
-The department writes in its own transaction; the relay (``onewindow outbox relay``) sends
-the committed rows to their topics, at least once and in order per aggregate::
+A department writes its events in the same transaction as its own rows, so they commit
+or roll back together; the relay (``onewindow outbox relay``, or :class:`Relay`) then
+sends the committed rows to their topics, at least once and in order per aggregate::
 
-    from hub.db import create_engine_for
-    from hub.outbox import create_outbox, write_outbox
-
-    engine = create_engine_for("sqlite:///var/department.db")
-    create_outbox(engine)  # or: onewindow outbox init --database-url …
-    with engine.begin() as conn:
-        conn.execute(cases.insert(), {"id": "C-1", "state": "accepted"})
-        write_outbox(conn, TaskAccepted(source="tax", case_id="C-1", ...))
-    # a rollback above leaves no outbox row, so nothing is ever published for it
+    >>> from sqlalchemy import select
+    >>> from hub.db import create_engine_for
+    >>> from hub.events.cases import CaseRated
+    >>> engine = create_engine_for("sqlite://")
+    >>> create_outbox(engine)  # or: onewindow outbox init --database-url URL
+    >>> with engine.begin() as conn:  # the department's own transaction
+    ...     write_outbox(conn, CaseRated(source="window", case_id="C-1", score=5))
+    >>> with engine.connect() as conn:
+    ...     conn.execute(select(outbox.c.aggregatetype, outbox.c.aggregateid)).all()
+    [('applications', 'C-1')]
 """
 
 from __future__ import annotations

@@ -5,9 +5,15 @@ Column names follow the Debezium outbox event router (``id``, ``aggregatetype``,
 ``seq`` orders the rows, ``sent_at`` stays NULL until the broker confirmed the event, and
 ``dead_letter_reason`` says why a row went to the dead-letter topic instead.
 
-The aggregate type picks the topic (:data:`AGGREGATE_TOPICS`): ``application`` →
-``onewindow.applications``, ``license`` → ``onewindow.licenses`` and so on; with Debezium
-use ``route.by.field=aggregatetype`` and a replacement that maps the same names.
+The aggregate type picks the topic (:data:`AGGREGATE_TOPICS`): it is the topic's name
+without the ``onewindow.`` prefix, ``applications`` → ``onewindow.applications``,
+``licenses`` → ``onewindow.licenses``, ``credit`` → ``onewindow.credit`` and so on, so that
+Debezium's router routes the same rows with ``route.topic.replacement=onewindow.${routedByValue}``.
+:func:`write_outbox` takes it from the event model's ``topic``.
+
+``seq`` is given at insert, so it is an aggregate's order as long as the department
+writes one aggregate's events in transactions that follow each other (as they do when
+they update that aggregate's row), which is what the relay keeps.
 """
 
 from __future__ import annotations
@@ -35,14 +41,18 @@ from hub.events.base import Event
 from hub.topics import Topic
 
 TABLE_NAME = "outbox"
+TOPIC_PREFIX = "onewindow."
 
 AGGREGATE_TOPICS: Mapping[str, Topic] = {
-    "application": Topic.APPLICATIONS,
-    "license": Topic.LICENSES,
-    "material": Topic.MATERIALS,
-    "credit": Topic.CREDIT,
-    "supervision": Topic.SUPERVISION,
-    "access": Topic.ACCESS,
+    topic.removeprefix(TOPIC_PREFIX): topic
+    for topic in (
+        Topic.APPLICATIONS,
+        Topic.LICENSES,
+        Topic.MATERIALS,
+        Topic.CREDIT,
+        Topic.SUPERVISION,
+        Topic.ACCESS,
+    )
 }
 _AGGREGATE_OF_TOPIC = {topic: name for name, topic in AGGREGATE_TOPICS.items()}
 

@@ -195,7 +195,7 @@ def test_an_invalid_row_goes_to_the_dead_letters_with_its_reason_and_the_relay_g
     with engine.begin() as conn:
         row = {
             "id": bad.event_id,
-            "aggregatetype": "application",
+            "aggregatetype": "applications",
             "aggregateid": bad.case_id,
             "type": "CaseRated",
             "payload": bad.model_dump_json().replace('"score":3', '"score":9'),

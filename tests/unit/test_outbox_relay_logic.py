@@ -14,7 +14,14 @@ from hub.envelope import Headers, parse_headers
 from hub.errors import HubError, PublishError, SettingsError, ValidationError
 from hub.events import EVENT_MODELS
 from hub.events.cases import CaseRated
-from hub.outbox import Relay, create_outbox, outbox, outbox_row, write_outbox
+from hub.outbox import (
+    AGGREGATE_TOPICS,
+    Relay,
+    create_outbox,
+    outbox,
+    outbox_row,
+    write_outbox,
+)
 from hub.outbox.messages import OutboxRow, event_of, message_for
 from hub.registry import EmbeddedRegistry
 from hub.serde import Deserializer, Serializer
@@ -36,6 +43,11 @@ def test_every_event_type_survives_the_outbox_payload(name: str) -> None:
     assert Deserializer(REGISTRY).decode(message.value).to_event() == event
 
 
+def test_aggregate_types_route_like_debeziums_topic_replacement() -> None:
+    assert all(f"onewindow.{kind}" == topic for kind, topic in AGGREGATE_TOPICS.items())
+    assert {model.topic for model in EVENT_MODELS.values()} <= set(AGGREGATE_TOPICS.values())
+
+
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
@@ -43,7 +55,7 @@ def test_every_event_type_survives_the_outbox_payload(name: str) -> None:
         ({"payload": "{not json"}, "payload is not a valid CaseRated: payload: Invalid JSON"),
         ({"payload": '{"source": "w", "score": 3}'}, "case_id: Field required"),
         ({"aggregatetype": "cases"}, "aggregatetype 'cases' routes to no topic"),
-        ({"aggregatetype": "license"}, "aggregatetype topic is 'onewindow.licenses'"),
+        ({"aggregatetype": "licenses"}, "aggregatetype topic is 'onewindow.licenses'"),
         ({"aggregateid": "C-2"}, "aggregateid is 'C-2' but the payload says 'C-1'"),
         ({"id": "another"}, "id is 'another'"),
     ],
