@@ -22,10 +22,13 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Engine, select
+
 from hub.catalogue import Catalogue, load_catalogue
 from hub.events.base import Event
 from hub.identifiers.generate import random_resident_id, random_uscc
 from projections.stories import CaseStory, Holder
+from projections.tables import metadata
 
 #: The first case starts at 09:00 Beijing time on this day.
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -97,3 +100,12 @@ def _pop(heap: list[tuple[datetime, int, int, list[Event]]]) -> Event:
     else:
         heapq.heappop(heap)
     return events[position]
+
+
+def dump_tables(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every read-model table, sorted, to compare two databases row for row."""
+    with engine.connect() as conn:
+        return {
+            table.name: sorted((tuple(row) for row in conn.execute(select(table))), key=repr)
+            for table in metadata.sorted_tables
+        }
