@@ -86,8 +86,9 @@ class HolderFile:
     def satisfying(self, requirement: Requirement) -> Source | None:
         """The best source on file for ``requirement``, a license first, or None."""
         license_type = requirement.material.license_type
-        if license_type is not None and license_type.code in self.licenses:
-            return self.licenses[license_type.code]
+        held = None if license_type is None else self.licenses.get(type_segment(license_type.code))
+        if held is not None:
+            return held
         grades = [
             s for s in self.materials.get(requirement.code, []) if requirement.accepts(s.grade)
         ]

@@ -23,6 +23,7 @@ from hub.db import create_engine_for
 from hub.events import Event
 from hub.events.applications import ApplicationSubmitted, Channel, CommitmentTerms
 from hub.events.base import IdentifierType, MaterialRef, TrustGrade
+from hub.events.deadlines import DeadlineWarned
 from hub.events.tasks import TaskApproved, TaskDispatched, TaskRejected
 from hub.workdays import load_calendar
 from projections.processors import Processor, build_processors
@@ -200,4 +201,5 @@ def test_a_tick_returns_its_events_until_the_next_tick_confirms_them(
     restarted = Hub(tmp_path, clock).processor("deadlines")
     assert [e.event_id for e in restarted.tick(clock.now())] == [e.event_id for e in warned]
     assert restarted.tick(clock.now()) == []
-    assert warned and deadlines.tick(clock.now()) == []
+    assert of(DeadlineWarned, warned)
+    assert deadlines.tick(clock.now()) == []
