@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types check-schemas unit integration install clean
+.PHONY: demo test lint types check-schemas unit integration install clean browser
 
 demo: $(STAMP)
 	$(BIN)/onewindow demo
 
-test: lint types check-schemas
+test: lint types check-schemas browser
 	$(BIN)/pytest
 
 install: $(STAMP)
@@ -38,6 +38,13 @@ unit: $(STAMP)
 
 integration: $(STAMP)
 	$(BIN)/pytest tests/integration
+
+# The dashboard's browser tests drive Debian's Chromium; install it when we may.
+browser:
+	@test -x /usr/bin/chromium || { test "$$(id -u)" = 0 \
+		&& apt-get update && apt-get install -y chromium; } \
+		|| { echo "browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'" >&2; \
+		test -z "$$CI"; }
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

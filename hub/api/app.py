@@ -1,0 +1,76 @@
+"""The API app: routers, error handlers, metrics and the dashboard on one FastAPI app.
+
+``create_app`` builds it over a database; ``serve`` runs it with uvicorn, alone
+(``onewindow api serve``) or as a component of ``onewindow up``, which passes its hooks::
+
+    >>> from hub.settings import load_settings
+    >>> app = create_app(load_settings(database_url="sqlite://"))
+    >>> app.openapi()["info"]["title"]
+    'onewindow'
+"""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from hub import __version__
+from hub.api import dashboard, errors
+from hub.api.context import ApiContext, Hooks
+from hub.api.metrics import Metrics, MetricsMiddleware
+from hub.api.routers import cases, health, holders, licenses, statistics, tasks
+from hub.db import create_engine_for, database_errors
+from hub.queries import StatisticsCache
+from hub.settings import HubSettings
+from projections.tables import metadata
+
+DESCRIPTION = """\
+Read access to the hub's shared projections for data officers and department systems:
+cases and their tasks per department, the electronic license store, statistics, and
+the access log of each holder. Lists are paged with `limit` and `cursor`. Identity
+numbers of persons are masked unless the caller's department (header
+`X-Onewindow-Department`) is granted them, and every answer that names a person or
+company is recorded as a data access. Errors are JSON: `{"error", "detail"}`.
+"""
+
+_log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: HubSettings, engine: Engine | None = None, hooks: Hooks | None = None
+) -> FastAPI:
+    """The API and dashboard over ``engine`` (default: the database the settings name)."""
+    engine = engine or create_engine_for(settings.effective_database_url)
+    with database_errors("cannot create the read-model tables"):
+        metadata.create_all(engine)
+    app = FastAPI(title="onewindow", version=__version__, description=DESCRIPTION)
+    metrics = Metrics()
+    app.state.context = ApiContext(engine, StatisticsCache(engine), metrics, hooks or Hooks())
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    errors.install(app)
+    for module in (cases, tasks, licenses, holders, statistics, health, dashboard):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(packages=[("hub.api", "static")]), name="static")
+    return app
+
+
+def serve(settings: HubSettings, engine: Engine | None = None, hooks: Hooks | None = None) -> None:
+    """Run the API on ``settings.api.host:port`` until interrupted."""
+    app = create_app(settings, engine, hooks)
+    _log.info("API and dashboard on http://%s:%d", settings.api.host, settings.api.port)
+    uvicorn.run(app, host=settings.api.host, port=settings.api.port, log_level="warning")
+
+
+def server(
+    settings: HubSettings, engine: Engine | None = None, hooks: Hooks | None = None
+) -> uvicorn.Server:
+    """A uvicorn server for the app, for a host process that runs and stops it itself."""
+    app = create_app(settings, engine, hooks)
+    config = uvicorn.Config(
+        app, host=settings.api.host, port=settings.api.port, log_level="warning"
+    )
+    return uvicorn.Server(config)

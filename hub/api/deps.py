@@ -1,0 +1,97 @@
+"""FastAPI dependencies: the connection, a page request, the caller and their disclosure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+from sqlalchemy import Connection
+
+from hub.api.context import ApiContext
+from hub.api.disclosure import Caller, Disclosure
+from hub.db import database_errors
+from hub.errors import InvalidIdentifierError
+from hub.identifiers import IdKind, validate
+from hub.queries import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+
+#: Case and task ids: letters, digits and ``. _ : -``, as the departments' systems make them.
+RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+_HOLDER_KINDS = {"USCC": IdKind.USCC, "RESIDENT_ID": IdKind.RESIDENT}
+
+
+def context(request: Request) -> ApiContext:
+    """The state of the app serving ``request``."""
+    found: ApiContext = request.app.state.context
+    return found
+
+
+def connection(ctx: Annotated[ApiContext, Depends(context)]) -> Iterator[Connection]:
+    """One read-only connection per request, returned to the pool afterwards."""
+    with database_errors("cannot read the database"), ctx.engine.connect() as conn:
+        yield conn
+
+
+def page(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page, at most {MAX_LIMIT}")
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="The next_cursor of the previous page")] = None,
+) -> PageRequest:
+    """Which page of a list the caller wants."""
+    return PageRequest(limit=limit, cursor=cursor)
+
+
+def caller(
+    department: Annotated[str | None, Header(alias="X-Onewindow-Department")] = None,
+    accessor: Annotated[str, Header(alias="X-Onewindow-Accessor")] = "anonymous",
+    purpose: Annotated[str, Header(alias="X-Onewindow-Purpose")] = "data officer query",
+) -> Caller:
+    """Who is asking, as the request headers say."""
+    return Caller(accessor=accessor, department=department, purpose=purpose)
+
+
+def disclosure(
+    request: Request,
+    ctx: Annotated[ApiContext, Depends(context)],
+    who: Annotated[Caller, Depends(caller)],
+) -> Disclosure:
+    """How this request may see personal data; every personal-data route depends on it."""
+    full = ctx.hooks.grants(who.department)
+    return Disclosure(who, full, ctx.hooks.access_sink, request.url.path)
+
+
+def record_id(value: str, what: str) -> str:
+    """``value`` if it looks like a case or task id, else a 400 naming the problem."""
+    if not RECORD_ID.match(value):
+        raise InvalidIdentifierError(
+            f"{what} {value!r} is not an id: use letters, digits and . _ : - (at most 64)"
+        )
+    return value
+
+
+def holder_id(value: str, id_type: str | None = None) -> str:
+    """A credit code or identity number, checked as ``id_type`` or as whichever one fits."""
+    kinds = [_HOLDER_KINDS[id_type]] if id_type else list(_HOLDER_KINDS.values())
+    verdicts = [validate(kind, value) for kind in kinds]
+    valid = [verdict for verdict in verdicts if verdict.valid]
+    if len(valid) > 1:
+        raise InvalidIdentifierError(
+            f"holder {value!r} is both a valid credit code and identity number: pass id_type"
+        )
+    if not valid:
+        reasons = "; ".join(
+            f"as {kind}: {v.reason}" for kind, v in zip(kinds, verdicts, strict=True)
+        )
+        raise InvalidIdentifierError(f"holder {value!r} is not a valid identifier ({reasons})")
+    return valid[0].normalized
+
+
+Conn = Annotated[Connection, Depends(connection)]
+Paging = Annotated[PageRequest, Depends(page)]
+Disclose = Annotated[Disclosure, Depends(disclosure)]
+IdType = Annotated[
+    str | None,
+    Query(pattern="^(USCC|RESIDENT_ID)$", description="Identifier type, if the number fits both"),
+]

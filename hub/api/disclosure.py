@@ -1,0 +1,122 @@
+"""The one place where the API hands out data that identifies someone.
+
+Every answer passes through :meth:`Disclosure.release` before it leaves a route, the
+dashboard included. It finds every :class:`~hub.queries.models.Subject` in the answer
+(any object with ``id_type`` and ``id_number``), and
+
+- masks a resident identity number (``110105********002X``), the person's name and the
+  face fields of their licenses, unless the caller's department is granted full access
+  by the :data:`GrantPolicy` (default: nobody is; credit codes of companies are public
+  register data and stay whole);
+- records one :class:`~hub.events.access.DataAccessed` per subject shown, through an
+  :data:`AccessSink` (publishing to the access topic in the hub, a list in tests).
+
+Callers name themselves with the ``X-Onewindow-Department``, ``X-Onewindow-Accessor`` and
+``X-Onewindow-Purpose`` headers until department identities arrive with the security work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from hub.events.access import DataAccessed
+from hub.events.base import IdentifierType
+from hub.identifiers import mask
+
+AccessSink = Callable[[DataAccessed], None]
+GrantPolicy = Callable[[str | None], bool]
+
+SOURCE = "onewindow-api"
+WITHHELD = "(withheld)"
+_log = logging.getLogger(__name__)
+
+
+def no_grants(_department: str | None) -> bool:
+    """The default policy: no department sees full identity numbers."""
+    return False
+
+
+def log_access(event: DataAccessed) -> None:
+    """A sink for an API run without a broker: the access goes to the log."""
+    _log.info("data accessed: %s", event.model_dump_json())
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks: the official, their department, and the purpose they gave."""
+
+    accessor: str
+    department: str | None
+    purpose: str
+
+
+class Disclosure:
+    """Releases one answer to one caller: masked as their grant says, and recorded."""
+
+    def __init__(self, caller: Caller, full: bool, sink: AccessSink, resource: str) -> None:
+        self.caller = caller
+        self.full = full
+        self._sink = sink
+        self._resource = resource
+
+    def release(self, answer: BaseModel | Sequence[BaseModel]) -> Any:
+        """The answer as JSON-ready data, subjects masked unless granted, each access recorded."""
+        seen: dict[tuple[str, str], str | None] = {}
+        shown = self._walk(_json(answer), seen, None)
+        for (id_type, id_number), case_id in seen.items():
+            self._record(id_type, id_number, case_id)
+        return shown
+
+    def _walk(self, value: Any, seen: dict[tuple[str, str], str | None], case: Any) -> Any:
+        if isinstance(value, list):
+            return [self._walk(item, seen, case) for item in value]
+        if not isinstance(value, dict):
+            return value
+        case = value.get("case_id", case)
+        if "id_type" in value and "id_number" in value:
+            seen.setdefault((value["id_type"], value["id_number"]), case)
+            return self._subject(value)
+        shown = {name: self._walk(item, seen, case) for name, item in value.items()}
+        if "face_fields" in shown and not self.full and _of_person(value):
+            shown["face_fields"] = dict.fromkeys(shown["face_fields"], WITHHELD)
+        return shown
+
+    def _subject(self, subject: dict[str, Any]) -> dict[str, Any]:
+        if self.full or subject["id_type"] != IdentifierType.RESIDENT_ID:
+            return dict(subject)
+        name = subject.get("name")
+        return {
+            **subject,
+            "id_number": mask(subject["id_number"]),
+            "name": name[:1] + "*" * (len(name) - 1) if name else name,
+        }
+
+    def _record(self, id_type: str, id_number: str, case_id: Any) -> None:
+        self._sink(
+            DataAccessed(
+                source=SOURCE,
+                subject_id_type=IdentifierType(id_type),
+                subject_id_number=id_number,
+                accessor=self.caller.accessor,
+                department=self.caller.department or "unknown",
+                purpose=self.caller.purpose,
+                resource=self._resource,
+                case_id=case_id if isinstance(case_id, str) else None,
+            )
+        )
+
+
+def _of_person(value: dict[str, Any]) -> bool:
+    holder = value.get("holder")
+    return isinstance(holder, dict) and holder.get("id_type") == IdentifierType.RESIDENT_ID
+
+
+def _json(answer: BaseModel | Sequence[BaseModel]) -> Any:
+    if isinstance(answer, BaseModel):
+        return answer.model_dump(mode="json")
+    return [item.model_dump(mode="json") for item in answer]

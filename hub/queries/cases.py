@@ -1,0 +1,131 @@
+"""Cases: one case with its tasks and department timeline, and filtered lists of cases.
+
+>>> from sqlalchemy import create_engine
+>>> from projections.tables import metadata
+>>> engine = create_engine("sqlite://")
+>>> metadata.create_all(engine)
+>>> with engine.connect() as conn:
+...     find_case(conn, "C-0000001") is None
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, Select, exists, select
+
+from hub.queries import shapes
+from hub.queries.models import CaseDetail, CaseSummary, Page, TaskView, TimelineEntry
+from hub.queries.pages import PageRequest, paginate
+from projections.model import local_day
+from projections.tables import cases as case_table
+from projections.tables import deadline_alerts, tasks
+
+_OVERDUE = (
+    exists()
+    .where(tasks.c.case_id == case_table.c.case_id, tasks.c.overdue.is_(True))
+    .label("overdue")
+)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases a list shows; None means any."""
+
+    status: str | None = None
+    department: str | None = None
+    holder: str | None = None
+    overdue: bool | None = None
+
+
+def find_case(conn: Connection, case_id: str) -> CaseDetail | None:
+    """The case ``case_id`` with its tasks and timeline, or None if there is no such case."""
+    row = conn.execute(select(case_table, _OVERDUE).where(case_table.c.case_id == case_id))
+    found = row.mappings().first()
+    if found is None:
+        return None
+    task_rows = conn.execute(
+        select(tasks).where(tasks.c.case_id == case_id).order_by(tasks.c.task_id)
+    ).mappings()
+    views = [shapes.task(task) for task in task_rows]
+    alerts = conn.execute(select(deadline_alerts).where(deadline_alerts.c.case_id == case_id))
+    timeline = _timeline(found, views, list(alerts.mappings()))
+    summary = shapes.case_summary(found)
+    return CaseDetail.model_validate(
+        {**found, **summary.model_dump(), "tasks": views, "timeline": timeline}
+    )
+
+
+def list_cases(conn: Connection, where: CaseFilter, request: PageRequest) -> Page[CaseSummary]:
+    """The cases matching ``where``, newest case ids last, one page at a time."""
+    query = _filtered(select(case_table, _OVERDUE), where)
+    return paginate(conn, query, [case_table.c.case_id], request, shapes.case_summary)
+
+
+def _filtered(query: Select[Any], where: CaseFilter) -> Select[Any]:
+    column = case_table.c
+    if where.status is not None:
+        query = query.where(column.status == where.status)
+    if where.holder is not None:
+        query = query.where(column.applicant_id_number == where.holder)
+    if where.department is not None:
+        in_department = tasks.c.case_id == column.case_id, tasks.c.department == where.department
+        query = query.where(exists().where(*in_department))
+    if where.overdue is not None:
+        query = query.where(_OVERDUE if where.overdue else ~_OVERDUE)
+    return query
+
+
+def _timeline(
+    case: RowMapping, views: list[TaskView], alerts: list[RowMapping]
+) -> list[TimelineEntry]:
+    entries = [*_case_steps(case)]
+    for task in views:
+        entries.extend(_task_steps(task))
+    entries.extend(_alert_step(alert) for alert in alerts)
+    return sorted(entries, key=lambda entry: entry.day)
+
+
+def _case_steps(case: RowMapping) -> list[TimelineEntry]:
+    steps = [
+        ("submitted_at", case["window"], "submitted", case["bundle_code"]),
+        ("completed_at", None, "completed", case["outcome"]),
+        ("withdrawn_at", None, "withdrawn", case["withdrawal_reason"]),
+    ]
+    entries = [
+        TimelineEntry(day=local_day(case[field]), department=dept, event=event, detail=detail)
+        for field, dept, event, detail in steps
+        if case[field] is not None
+    ]
+    if case["rejection_reason"] is not None and case["submitted_at"] is not None:
+        day = local_day(case["submitted_at"])
+        entries.append(TimelineEntry(day=day, department=case["window"], event="rejected"))
+    return entries
+
+
+def _task_steps(task: TaskView) -> list[TimelineEntry]:
+    decision = task.status if task.decided_on else None
+    steps = [
+        (task.dispatched_on, "dispatched", task.item_name),
+        (task.accepted_on, "accepted", task.officer),
+        (task.paused_since, "paused", task.pause_reason),
+        (task.decided_on, decision or "decided", task.rejection_reason),
+    ]
+    return [
+        TimelineEntry(day=day, department=task.department, event=event, detail=detail)
+        for day, event, detail in steps
+        if day is not None
+    ]
+
+
+def _alert_step(alert: RowMapping) -> TimelineEntry:
+    unit = "working days left" if alert["kind"] == "warning" else "working days overdue"
+    limit = f"{alert['clock'].lower()} limit {alert['due_date']}"
+    return TimelineEntry(
+        day=local_day(alert["occurred_at"]),
+        department=alert["department"],
+        event=alert["kind"],
+        detail=f"{limit}: {alert['working_days']} {unit}",
+    )
