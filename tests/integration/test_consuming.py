@@ -93,6 +93,20 @@ def test_the_same_event_published_twice_is_handled_once(
     assert [r.event_id for r in handled] == [first.event_id, second.event_id]
 
 
+def test_without_a_ce_id_header_duplicates_are_found_by_the_recorded_event_id(
+    kafka_bootstrap: str, kafka_topic: str, publisher: Publisher
+) -> None:
+    [event] = ratings(1)
+    value = publisher.encode(event)
+    for _ in range(2):
+        publisher.publish_raw(kafka_topic, event.key(), value).result(10)
+    handled: list[Received] = []
+    group = f"g-{uuid.uuid4().hex}"
+    with consumer_of(kafka_bootstrap, kafka_topic, group, publisher, handled.append) as consumer:
+        drain(consumer, lambda: consumer.stats.duplicates == 1)
+    assert [r.event_id for r in handled] == [event.event_id]
+
+
 def test_a_failing_handler_commits_nothing_and_the_event_comes_again(
     kafka_bootstrap: str, kafka_topic: str, publisher: Publisher
 ) -> None:
