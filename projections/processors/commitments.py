@@ -11,7 +11,7 @@ was granted on commitment for an item needing that material, the item's ``breach
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, Column, Connection, Date, Engine, String, Table, select
 
@@ -31,6 +31,14 @@ from projections.processors.journal import JournalledProcessor, TimerKey
 from projections.processors.library import RECORD_DAYS
 
 OPEN, FULFILLED, BREACHED = "open", "fulfilled", "breached"
+
+
+class Licensed(NamedTuple):
+    """A license issued in a case, for one item."""
+
+    license_id: str
+    case_id: str
+    item_code: str
 
 
 class CommitmentKeeper(JournalledProcessor):
@@ -134,14 +142,14 @@ class CommitmentKeeper(JournalledProcessor):
         item_code = version.face_fields.get(ITEM_FIELD)
         if version.case_id is None or item_code is None:
             return []
-        row = {"license_id": version.license_id, "case_id": version.case_id, "item_code": item_code}
-        insert_ignore(conn, self.licenses, [row], ["license_id"])
+        licensed = Licensed(version.license_id, version.case_id, item_code)
+        insert_ignore(conn, self.licenses, [licensed._asdict()], ["license_id"])
         table = self.commitments
         breached = select(table).where(
             table.c.case_id == version.case_id, table.c.state == BREACHED
         )
         actions = (
-            self._enforce(conn, c, row, stamp(self.source, version, "breach", c.commitment_id))
+            self._enforce(conn, c, licensed, stamp(self.source, version, "breach", c.commitment_id))
             for c in conn.execute(breached).all()
         )
         return [action for action in actions if action is not None]
@@ -171,9 +179,10 @@ class CommitmentKeeper(JournalledProcessor):
             ((cid, "credit"), self._credit(row, now)),
         ]
         licenses = select(self.licenses).where(self.licenses.c.case_id == row.case_id)
-        for license_row in conn.execute(licenses).all():
-            key = (license_row.license_id, f"breach:{cid}")
-            action = self._enforce(conn, row, license_row, timed(self.source, *key, now))
+        for found in conn.execute(licenses).all():
+            licensed = Licensed(**found._mapping)
+            key = (licensed.license_id, f"breach:{cid}")
+            action = self._enforce(conn, row, licensed, timed(self.source, *key, now))
             timers += [] if action is None else [(key, action)]
         return timers
 
@@ -191,20 +200,20 @@ class CommitmentKeeper(JournalledProcessor):
         )
 
     def _enforce(
-        self, conn: Connection, row: Any, license_row: Any, meta: dict[str, Any]
+        self, conn: Connection, row: Any, licensed: Licensed, meta: dict[str, Any]
     ) -> Event | None:
         """The breach action on a license granted on commitment for an item needing it."""
-        item = self.catalogue.item(license_row.item_code)
+        item = self.catalogue.item(licensed.item_code)
         tasks = self.tasks.c
         on_commitment = select(tasks.commitment_based).where(
-            tasks.case_id == license_row.case_id, tasks.item_code == item.code
+            tasks.case_id == licensed.case_id, tasks.item_code == item.code
         )
         needed = item.requirement(row.material_code) is not None
         if item.breach_action is None or not needed or not conn.execute(on_commitment).scalar():
             return None
         fields = {
             **meta,
-            "license_id": license_row.license_id,
+            "license_id": licensed.license_id,
             "authority": item.department.code,
             "reason": _reason(row),
         }
