@@ -10,7 +10,7 @@ import pytest
 
 from hub import deadletter
 from hub.consuming import EventConsumer, RawMessage, Received, decode_or_deadletter, read_topic
-from hub.deadletter import DeadLetterRouter, dead_letter_context
+from hub.deadletter import DeadLetterRouter, dead_letter_context, dead_letter_headers
 from hub.envelope import headers_for
 from hub.events.cases import CaseRated
 from hub.publisher import Publisher
@@ -120,3 +120,17 @@ def test_an_agent_with_raw_bytes_gets_the_event_or_none_after_dead_lettering(
     assert context is not None
     assert (letter.value, context.consumer) == (b"not avro", "faust-agent")
     assert context.original_offset == 1
+
+
+def test_a_dead_letter_read_again_and_refused_carries_only_the_newest_context() -> None:
+    first = RawMessage("onewindow.credit", 2, 40, b"k", b"\x01", (("ce_id", b"e-1"),))
+    once = dead_letter_headers(first, ValueError("first"), consumer="credit")
+    replayed = RawMessage(Topic.DEADLETTER, 1, 9, b"k", b"\x01", tuple(once))
+    twice = dead_letter_headers(replayed, KeyError("second"), consumer="auditor")
+    context = dead_letter_context(twice)
+    assert context is not None
+    assert (context.original_topic, context.original_offset) == (Topic.DEADLETTER, 9)
+    assert (context.error_class, context.consumer) == ("KeyError", "auditor")
+    assert [name for name, _ in twice].count(deadletter.ERROR_CLASS) == 1
+    assert twice[0] == ("ce_id", b"e-1")
+    assert dead_letter_context([("ce_id", b"e-1")]) is None
