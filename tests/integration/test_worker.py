@@ -1,0 +1,132 @@
+"""``onewindow worker`` as a process: events on the broker end as rows, exactly once.
+
+Each test runs the worker in its own consumer group and its own database against the
+session's broker, and compares its tables with those that applying the same events in
+one process gives: every event applied once per projection, the same rows in every
+table. (Values that depend on the order of events of different keys, which Kafka does
+not fix, are compared in the rebuild tests.)
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_pipeline_support import (
+    HubProcess,
+    assert_same_rows,
+    dump,
+    hub_settings,
+    own_broker,
+    projected,
+    publish,
+    row_count,
+    wait_until,
+    workflow_events,
+)
+
+from hub.consuming import read_topic
+from hub.deadletter import dead_letter_context
+from hub.events import Event
+from hub.publisher import Publisher
+from hub.topics import Topic
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def kafka_bootstrap() -> Iterator[str]:
+    """A broker of this test alone (the session's one holds the other tests' events)."""
+    with own_broker() as bootstrap:
+        yield bootstrap
+
+
+def start_worker(kafka_bootstrap: str, data_dir: Path, database_url: str, group: str) -> HubProcess:
+    env = os.environ | {
+        "ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "ONEWINDOW_DATA_DIR": str(data_dir),
+        "ONEWINDOW_DATABASE_URL": database_url,
+    }
+    args = ["worker", "--no-processors", "--group", group, "--session-timeout", "2"]
+    return HubProcess(args, env, data_dir)
+
+
+def run_through_worker(
+    kafka_bootstrap: str, tmp_path: Path, database_url: str, events: list[Event]
+) -> None:
+    settings = hub_settings(tmp_path, kafka_bootstrap)
+    expected = projected(events, f"sqlite:///{tmp_path / 'expected.db'}")
+    publish(settings, events)
+    worker = start_worker(kafka_bootstrap, tmp_path, database_url, f"test-{uuid.uuid4().hex}")
+    target = len(expected["processed_events"])
+    wait_until(lambda: row_count(database_url) >= target, f"{target} tracking records")
+    assert worker.stop() == 0
+    assert_same_rows(dump(database_url), expected)
+
+
+def test_events_published_end_as_the_same_rows_in_sqlite(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    events = workflow_events(cases=15)
+    run_through_worker(kafka_bootstrap, tmp_path, f"sqlite:///{tmp_path / 'hub.db'}", events)
+
+
+@pytest.mark.postgres
+def test_events_published_end_as_the_same_rows_in_postgresql(
+    kafka_bootstrap: str, tmp_path: Path, postgres_url: str
+) -> None:
+    events = workflow_events(cases=8, seed=12)
+    run_through_worker(kafka_bootstrap, tmp_path, postgres_url, events)
+
+
+def test_a_worker_killed_mid_batch_and_restarted_misses_and_repeats_nothing(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    events = workflow_events(cases=120, seed=13)
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    expected = projected(events, f"sqlite:///{tmp_path / 'expected.db'}")
+    target = len(expected["processed_events"])
+    publish(hub_settings(tmp_path, kafka_bootstrap), events)
+    group = f"test-{uuid.uuid4().hex}"
+
+    first = start_worker(kafka_bootstrap, tmp_path, url, group)
+    wait_until(lambda: row_count(url) > 0, "the first rows")
+    first.stop(signal.SIGKILL)
+    assert 0 < row_count(url) < target, "the kill should land while batches are in flight"
+
+    second = start_worker(kafka_bootstrap, tmp_path, url, group)
+    wait_until(lambda: row_count(url) >= target, f"{target} tracking records")
+    assert second.stop() == 0
+    assert_same_rows(dump(url), expected)
+
+
+def test_a_malformed_message_is_dead_lettered_and_the_worker_goes_on(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    before, after = workflow_events(cases=2, seed=14), workflow_events(cases=2, seed=15)
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    expected = projected(before + after, f"sqlite:///{tmp_path / 'expected.db'}")
+    settings = hub_settings(tmp_path, kafka_bootstrap)
+    garbage_key = f"garbage-{uuid.uuid4().hex}"
+    publish(settings, before)
+    with Publisher(kafka_bootstrap) as publisher:
+        publisher.publish_raw(Topic.APPLICATIONS, garbage_key, b"not avro at all").result(10)
+    publish(settings, after)
+
+    worker = start_worker(kafka_bootstrap, tmp_path, url, f"test-{uuid.uuid4().hex}")
+    target = len(expected["processed_events"])
+    wait_until(lambda: row_count(url) >= target, f"{target} tracking records")
+    assert worker.stop() == 0
+    assert_same_rows(dump(url), expected)
+    letters = [
+        dead_letter_context(m.headers)
+        for m in read_topic(kafka_bootstrap, Topic.DEADLETTER, idle_timeout=2)
+        if m.key_text == garbage_key and m.value == b"not avro at all"
+    ]
+    assert letters, "the malformed message is not on the dead-letter topic"
+    assert all(c is not None and "magic byte" in c.reason for c in letters)
+    assert {c.original_topic for c in letters if c is not None} == {Topic.APPLICATIONS.value}
