@@ -34,7 +34,10 @@ _POLL = 0.5
 
 
 class Archiver:
-    """Copies every message of ``topics`` into ``store``, committing only what is stored."""
+    """Copies every message of ``topics`` into ``store``, committing only what is stored.
+
+    ``read`` counts the messages read, ``archived`` those that were new to the archive.
+    """
 
     def __init__(
         self,
@@ -46,6 +49,7 @@ class Archiver:
     ) -> None:
         self.store = store
         self.topics = list(topics)
+        self.read = 0
         self.archived = 0
         self.error: HubError | None = None
         # read_uncommitted: the archive keeps whatever lay on the log, as it lay there.
@@ -80,6 +84,7 @@ class Archiver:
         batch = [m for m in self._consumer.consume(BATCH, timeout) if _ok(m)]
         if not batch:
             return 0
+        self.read += len(batch)
         self.archived += self.store.append([(RawMessage.from_kafka(m), _time(m)) for m in batch])
         self._commit(batch)
         return len(batch)

@@ -1,0 +1,94 @@
+"""The event archive: every message copied once, and put back in place on a fresh broker."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import chain
+from pathlib import Path
+
+import pytest
+from test_pipeline_support import hub_settings, publish, wait_until, workflow_events
+
+from hub.archive import Archiver, ArchiveStore, restore
+from hub.broker.embedded import EmbeddedBroker
+from hub.consuming import RawMessage, read_topic
+from hub.db import create_engine_for
+from hub.publisher import Publisher
+from hub.topics import Topic, declared_topics
+
+pytestmark = pytest.mark.integration
+
+TOPICS = [spec.name for spec in declared_topics()]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ArchiveStore:
+    return ArchiveStore(create_engine_for(f"sqlite:///{tmp_path / 'archive.db'}"))
+
+
+@pytest.fixture
+def broker() -> Iterator[EmbeddedBroker]:
+    with EmbeddedBroker(topics=declared_topics()) as running:
+        yield running
+
+
+def archive_all(bootstrap: str, store: ArchiveStore, expected: int) -> Archiver:
+    """Run an archiver (a group of its own) until it has read ``expected`` messages."""
+    archiver = Archiver(bootstrap, store, TOPICS, group_id=f"archiver-{uuid.uuid4().hex}")
+    archiver.start()
+    try:
+        wait_until(lambda: archiver.read >= expected, f"{expected} messages read", 30)
+    finally:
+        archiver.stop()
+    return archiver
+
+
+def on_log(bootstrap: str) -> list[RawMessage]:
+    """Every message on every declared topic, sorted by topic, partition and offset."""
+    with ThreadPoolExecutor(len(TOPICS)) as pool:
+        found = pool.map(lambda topic: list(read_topic(bootstrap, topic, idle_timeout=1)), TOPICS)
+        return sorted(chain.from_iterable(found), key=position)
+
+
+def position(message: RawMessage) -> tuple[str, int, int]:
+    return message.topic, message.partition, message.offset
+
+
+def fill(broker: EmbeddedBroker, tmp_path: Path) -> list[RawMessage]:
+    """Events of a few workflows, a malformed message and a keyless one; the log after."""
+    publish(hub_settings(tmp_path, broker.bootstrap_servers), workflow_events(cases=4))
+    with Publisher(broker.bootstrap_servers) as publisher:
+        publisher.publish_raw(Topic.APPLICATIONS, "bad", b"\x07garbage", [("origin", b"\xff")])
+        publisher.publish_raw(Topic.ACCESS, None, b"keyless").result(10)
+    return on_log(broker.bootstrap_servers)
+
+
+def test_the_archiver_keeps_every_message_once_with_its_bytes(
+    broker: EmbeddedBroker, store: ArchiveStore, tmp_path: Path
+) -> None:
+    log = fill(broker, tmp_path)
+    archive_all(broker.bootstrap_servers, store, len(log))
+    again = archive_all(broker.bootstrap_servers, store, len(log))  # a new group re-reads all
+
+    assert again.archived == 0
+    assert store.count() == len(log)
+    assert sorted((a.message for a in store.messages()), key=position) == log
+
+
+def test_a_restore_puts_every_message_back_in_place_and_archives_nothing_twice(
+    broker: EmbeddedBroker, store: ArchiveStore, tmp_path: Path
+) -> None:
+    log = fill(broker, tmp_path)
+    archive_all(broker.bootstrap_servers, store, len(log))
+
+    with EmbeddedBroker(topics=declared_topics()) as fresh:
+        summary = restore(store, fresh)
+        restored = on_log(fresh.bootstrap_servers)
+        rearchived = archive_all(fresh.bootstrap_servers, store, len(log))
+
+    assert (summary.messages, summary.shifted) == (len(log), 0)
+    assert restored == log  # same topics, partitions, offsets, keys, values and headers
+    assert rearchived.archived == 0
+    assert store.count() == len(log)
