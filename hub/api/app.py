@@ -38,6 +38,10 @@ company is recorded as a data access. Errors are JSON: `{"error", "detail"}`.
 """
 
 _log = logging.getLogger(__name__)
+#: Every router the app serves, in order; tests walk their routes.
+ROUTERS = tuple(
+    module.router for module in (cases, tasks, licenses, holders, statistics, health, dashboard)
+)
 
 
 def create_app(
@@ -52,8 +56,8 @@ def create_app(
     app.state.context = ApiContext(engine, StatisticsCache(engine), metrics, hooks or Hooks())
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     errors.install(app)
-    for module in (cases, tasks, licenses, holders, statistics, health, dashboard):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("hub.api", "static")]), name="static")
     return app
 

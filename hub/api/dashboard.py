@@ -18,10 +18,11 @@ from markupsafe import Markup
 
 from hub.api import charts
 from hub.api.context import ApiContext
-from hub.api.deps import RECORD_ID, Conn, Disclose, context, holder_id, record_id
+from hub.api.deps import RECORD_ID, Conn, Disclose, context, record_id
+from hub.api.disclosure import Disclosure
 from hub.api.errors import NotFound
 from hub.errors import InvalidIdentifierError
-from hub.identifiers import validate_license_id
+from hub.identifiers import mask, validate_license_id, validate_resident_id
 from hub.queries import (
     CaseFilter,
     PageRequest,
@@ -33,6 +34,7 @@ from hub.queries import (
     list_cases,
     verify,
 )
+from hub.queries.holders import holder_id
 from hub.queries.models import Statistics
 
 router = APIRouter(tags=["dashboard"], default_response_class=HTMLResponse)
@@ -68,7 +70,8 @@ def case_search(request: Request, q: Search, conn: Conn, disclosure: Disclose) -
         return RedirectResponse(f"/cases/{query}", status_code=303)
     holder = _holder_or_none(query)
     found = list_cases(conn, CaseFilter(holder=holder), RESULTS).items if holder else []
-    return _page(request, "cases.html", query=query, cases=disclosure.release(found))
+    shown = _echo(query, holder, disclosure)
+    return _page(request, "cases.html", query=shown, cases=disclosure.release(found))
 
 
 @router.get("/licenses/{license_id}", summary="Dashboard license page")
@@ -94,7 +97,8 @@ def license_search(request: Request, q: Search, conn: Conn, disclosure: Disclose
         return RedirectResponse(f"/licenses/{query}", status_code=303)
     holder = _holder_or_none(query)
     found = licenses_of(conn, holder, RESULTS).items if holder else []
-    return _page(request, "licenses.html", query=query, licenses=disclosure.release(found))
+    shown = _echo(query, holder, disclosure)
+    return _page(request, "licenses.html", query=shown, licenses=disclosure.release(found))
 
 
 def _holder_or_none(query: str) -> str | None:
@@ -102,6 +106,13 @@ def _holder_or_none(query: str) -> str | None:
         return holder_id(query)
     except InvalidIdentifierError:
         return None
+
+
+def _echo(query: str, holder: str | None, disclosure: Disclosure) -> str:
+    """The search as shown back: a person's identity number masked like the results."""
+    if holder and not disclosure.full and validate_resident_id(holder).valid:
+        return mask(holder)
+    return query
 
 
 def _charts(stats: Statistics) -> list[Markup]:

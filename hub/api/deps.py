@@ -13,12 +13,10 @@ from hub.api.context import ApiContext
 from hub.api.disclosure import Caller, Disclosure
 from hub.db import database_errors
 from hub.errors import InvalidIdentifierError
-from hub.identifiers import IdKind, validate
 from hub.queries import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 
 #: Case and task ids: letters, digits and ``. _ : -``, as the departments' systems make them.
 RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-_HOLDER_KINDS = {"USCC": IdKind.USCC, "RESIDENT_ID": IdKind.RESIDENT}
 
 
 def context(request: Request) -> ApiContext:
@@ -69,23 +67,6 @@ def record_id(value: str, what: str) -> str:
             f"{what} {value!r} is not an id: use letters, digits and . _ : - (at most 64)"
         )
     return value
-
-
-def holder_id(value: str, id_type: str | None = None) -> str:
-    """A credit code or identity number, checked as ``id_type`` or as whichever one fits."""
-    kinds = [_HOLDER_KINDS[id_type]] if id_type else list(_HOLDER_KINDS.values())
-    verdicts = [validate(kind, value) for kind in kinds]
-    valid = [verdict for verdict in verdicts if verdict.valid]
-    if len(valid) > 1:
-        raise InvalidIdentifierError(
-            f"holder {value!r} is both a valid credit code and identity number: pass id_type"
-        )
-    if not valid:
-        reasons = "; ".join(
-            f"as {kind}: {v.reason}" for kind, v in zip(kinds, verdicts, strict=True)
-        )
-        raise InvalidIdentifierError(f"holder {value!r} is not a valid identifier ({reasons})")
-    return valid[0].normalized
 
 
 Conn = Annotated[Connection, Depends(connection)]

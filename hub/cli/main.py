@@ -19,14 +19,17 @@ EXIT_FINDING = 1
 EXIT_USAGE = 2
 
 COMMANDS: dict[str, str] = {
+    "api": "hub.cli.api:api",
     "bench": "hub.cli.bench:bench",
     "broker": "hub.cli.broker:broker",
     "catalogue": "hub.cli.catalogue:catalogue",
     "connector": "hub.cli.connector:connector",
     "id": "hub.cli.ids:id_group",
+    "license": "hub.cli.license:license",
     "outbox": "hub.cli.outbox:outbox",
     "projections": "hub.cli.projections:projections",
     "publish": "hub.cli.publish:publish",
+    "query": "hub.cli.query:query",
     "schemas": "hub.cli.schemas:schemas",
     "tail": "hub.cli.tail:tail",
     "topics": "hub.cli.topics:topics",

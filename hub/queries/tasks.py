@@ -38,15 +38,15 @@ def list_tasks(conn: Connection, where: TaskFilter, request: PageRequest) -> Pag
 
 
 def attention(conn: Connection, limit: int, department: str | None = None) -> list[TaskView]:
-    """Open tasks that are overdue or warned: overdue first, then by the nearest due date."""
+    """Overdue or warned tasks: open ones first, overdue before warned, latest due first."""
     column = tasks.c
-    query = select(tasks).where(
-        column.status.in_(OPEN_STATUSES), column.overdue.is_(True) | column.warned.is_(True)
-    )
+    query = select(tasks).where(column.overdue.is_(True) | column.warned.is_(True))
     if department is not None:
         query = query.where(column.department == department)
-    first = case((column.overdue.is_(True), 0), else_=1)
-    query = query.order_by(first, column.promised_due_date, column.task_id).limit(limit)
+    still_open = case((column.status.in_(OPEN_STATUSES), 0), else_=1)
+    overdue = case((column.overdue.is_(True), 0), else_=1)
+    order = (still_open, overdue, column.promised_due_date.desc(), column.task_id)
+    query = query.order_by(*order).limit(limit)
     return [shapes.task(row) for row in conn.execute(query).mappings()]
 
 

@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from hub.api.deps import Conn, Disclose, IdType, Paging, holder_id, record_id
+from hub.api.deps import Conn, Disclose, IdType, Paging, record_id
 from hub.api.errors import NotFound
 from hub.queries import CaseFilter, find_case, list_cases
+from hub.queries.holders import holder_id
 from hub.queries.models import CaseDetail, CaseSummary, Page
 from projections.tables import CaseStatus
 

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from hub.api.deps import Conn, Disclose, IdType, Paging, holder_id
+from hub.api.deps import Conn, Disclose, IdType, Paging
 from hub.queries import access_log_of
+from hub.queries.holders import holder_id
 from hub.queries.models import AccessEntry, Page
 
 router = APIRouter(prefix="/api/v1/holders", tags=["holders"])

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from hub.api.context import ApiContext
-from hub.api.deps import Conn, Disclose, IdType, Paging, context, holder_id
+from hub.api.deps import Conn, Disclose, IdType, Paging, context
 from hub.api.errors import NotFound
 from hub.errors import InvalidIdentifierError
 from hub.identifiers import validate_license_id
 from hub.queries import find_license, history, licenses_of, verify
+from hub.queries.holders import holder_id
 from hub.queries.models import LicenseHistoryEntry, LicenseView, Page, Verification
 
 router = APIRouter(prefix="/api/v1/licenses", tags=["licenses"])

@@ -1,0 +1,33 @@
+"""``onewindow api``: the HTTP API and dashboard as a process of their own.
+
+``onewindow api`` (or ``onewindow api serve``) serves on ``ONEWINDOW_API__HOST`` and
+``ONEWINDOW_API__PORT`` (default http://127.0.0.1:8600) over ``ONEWINDOW_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def api(ctx: click.Context) -> None:
+    """Serve the HTTP API and the dashboard (same as 'onewindow api serve')."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+@api.command()
+@click.option("--host", help="Address to listen on (default: the api.host setting).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the HTTP API and dashboard until interrupted."""
+    from hub.api import serve as run  # loads FastAPI and uvicorn only for this command
+    from hub.settings import load_settings
+
+    settings = load_settings()
+    chosen = settings.api.model_copy(
+        update={"host": host or settings.api.host, "port": port or settings.api.port}
+    )
+    click.echo(f"onewindow API and dashboard on http://{chosen.host}:{chosen.port}", err=True)
+    run(settings.model_copy(update={"api": chosen}))

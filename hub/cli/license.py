@@ -1,0 +1,43 @@
+"""``onewindow license verify``: is this license number real and valid today?
+
+Exit 0 when the license is in the store and valid today, 1 when the number is malformed,
+unknown, or the license is suspended, revoked, cancelled, expired or out of its period.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+import click
+
+from hub.cli.main import EXIT_FINDING
+from hub.cli.output import emit_json, json_option
+from hub.cli.query import released, sessions
+from hub.queries import verify
+from projections.model import CHINA
+
+
+@click.group()
+def license() -> None:
+    """Check licenses of the electronic license store."""
+
+
+@license.command("verify")
+@click.argument("license_id")
+@json_option
+def verify_command(license_id: str, as_json: bool) -> None:
+    """Verify LICENSE_ID: well formed, in the store, and valid today (China time)."""
+    with sessions() as conn:
+        answer = released(
+            verify(conn, license_id.strip(), datetime.now(CHINA).date()), "license verify"
+        )
+    if as_json:
+        emit_json(answer)
+    elif answer["valid_today"]:
+        until = answer["valid_until"] or "no end"
+        click.echo(f"{answer['license_id']}: valid from {answer['valid_from']} until {until}")
+    else:
+        click.echo(f"{answer['license_id']}: NOT VALID: {answer['problem']}")
+    if not answer["valid_today"]:
+        sys.exit(EXIT_FINDING)
