@@ -8,6 +8,7 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import Literal
 
 import click
 
@@ -56,6 +57,26 @@ def run(name: str, config_path: Path, once: bool, as_json: bool) -> None:
         emit_json(dataclasses.asdict(stats))
     else:
         click.echo(f"{name}: {stats.delivered} delivered, {stats.dead_lettered} dead-lettered")
+
+
+@connector.command()
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["source", "sink"]), default="source", show_default=True)
+@click.option(
+    "--dir",
+    "directory",
+    default=Path(),
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to create the onewindow-NAME folder.",
+)
+@click.option("--summary", default="", help="One line saying what the connector does.")
+def new(name: str, kind: Literal["source", "sink"], directory: Path, summary: str) -> None:
+    """Write a working connector package NAME: config, class, passing conformance test."""
+    from connectors.scaffold import new_connector
+
+    root = new_connector(name, kind, directory, summary)
+    click.echo(f"created {root}")
+    click.echo(f"next: cd {root} && pip install -e . && pytest")
 
 
 def _stop_on_signals() -> threading.Event:
