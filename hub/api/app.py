@@ -24,6 +24,7 @@ from hub.api.context import ApiContext, Hooks
 from hub.api.metrics import Metrics, MetricsMiddleware
 from hub.api.routers import cases, health, holders, licenses, statistics, tasks
 from hub.db import create_engine_for, database_errors
+from hub.errors import DatabaseError
 from hub.queries import StatisticsCache
 from hub.settings import HubSettings
 from projections.tables import metadata
@@ -49,8 +50,7 @@ def create_app(
 ) -> FastAPI:
     """The API and dashboard over ``engine`` (default: the database the settings name)."""
     engine = engine or create_engine_for(settings.effective_database_url)
-    with database_errors("cannot create the read-model tables"):
-        metadata.create_all(engine)
+    _prepare(engine)
     app = FastAPI(title="onewindow", version=__version__, description=DESCRIPTION)
     metrics = Metrics()
     app.state.context = ApiContext(engine, StatisticsCache(engine), metrics, hooks or Hooks())
@@ -60,6 +60,15 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("hub.api", "static")]), name="static")
     return app
+
+
+def _prepare(engine: Engine) -> None:
+    """Create missing read-model tables; an unreachable database is left to ``/readyz``."""
+    try:
+        with database_errors("cannot create the read-model tables"):
+            metadata.create_all(engine)
+    except DatabaseError as exc:
+        _log.warning("starting without the database: %s", exc)
 
 
 def serve(settings: HubSettings, engine: Engine | None = None, hooks: Hooks | None = None) -> None:

@@ -32,7 +32,7 @@ _OVERDUE = (
 
 @dataclass(frozen=True)
 class CaseFilter:
-    """Which cases a list shows; None means any."""
+    """Which cases a list shows; None means any. Overdue with a department: its task."""
 
     status: str | None = None
     department: str | None = None
@@ -70,11 +70,14 @@ def _filtered(query: Select[Any], where: CaseFilter) -> Select[Any]:
         query = query.where(column.status == where.status)
     if where.holder is not None:
         query = query.where(column.applicant_id_number == where.holder)
+    # With a department, "overdue" means that department's task is overdue.
+    of_case = [tasks.c.case_id == column.case_id]
     if where.department is not None:
-        in_department = tasks.c.case_id == column.case_id, tasks.c.department == where.department
-        query = query.where(exists().where(*in_department))
+        of_case.append(tasks.c.department == where.department)
+        query = query.where(exists().where(*of_case))
     if where.overdue is not None:
-        query = query.where(_OVERDUE if where.overdue else ~_OVERDUE)
+        late = exists().where(*of_case, tasks.c.overdue.is_(True))
+        query = query.where(late if where.overdue else ~late)
     return query
 
 

@@ -118,16 +118,19 @@ def test_page_limits_and_cursors_are_checked(client: TestClient) -> None:
     assert forged.json()["detail"] == "cursor 'not-ours' was not issued by this list"
 
 
-def test_overdue_cases_of_a_department_are_the_ones_the_tasks_say(
+def test_overdue_cases_of_a_department_are_those_whose_task_there_is_late(
     client: TestClient, engine: Engine
 ) -> None:
     shown = {c["case_id"] for c in walk(client, "/api/v1/cases", 50, overdue=True, department="MR")}
-    overdue_in_mr = select(tasks.c.case_id).where(tasks.c.overdue.is_(True))
+    overdue_in_mr = select(tasks.c.case_id).where(
+        tasks.c.overdue.is_(True), tasks.c.department == "MR"
+    )
     with engine.connect() as conn:
-        overdue = set(conn.scalars(overdue_in_mr))
-        in_mr = set(conn.scalars(select(tasks.c.case_id).where(tasks.c.department == "MR")))
+        expected = set(conn.scalars(overdue_in_mr))
     assert shown
-    assert shown == overdue & in_mr
+    assert shown == expected
+    on_time = walk(client, "/api/v1/cases", 500, overdue=False, department="MR")
+    assert not shown & {case["case_id"] for case in on_time}
 
 
 def test_tasks_filter_by_department_status_and_clock(client: TestClient, engine: Engine) -> None:
