@@ -79,10 +79,10 @@ class WebhookSink(Sink[WebhookConfig]):
             answer = self._client.post(url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise RetriableError(f"POST {url} for event {event.event_id}: {exc!r}") from exc
-        _check(answer, event)
+        check_answer(answer, event)
 
 
-def _check(answer: httpx.Response, event: Event) -> None:
+def check_answer(answer: httpx.Response, event: Event) -> None:
     """Nothing on a 2xx; otherwise the error that says whether trying again can help."""
     if answer.is_success:
         return

@@ -16,7 +16,7 @@ from connectors.file_import.mapping import Problem, event_id_for, to_event
 from connectors.file_import.report import RowError, report_path, write_report
 from connectors.file_import.rows import read_rows
 from connectors.webhook import sign, structured_body, verify
-from connectors.webhook.sink import _check, retry_after
+from connectors.webhook.sink import check_answer, retry_after
 from hub.errors import BackpressureError, ConnectorError, RetriableError, SettingsError
 from hub.events.cases import CaseRated
 
@@ -128,7 +128,7 @@ def test_answers_are_sorted_by_whether_trying_again_helps(
     request = httpx.Request("POST", "http://tax.example/events")
     answer = httpx.Response(status, headers=headers, text="nope", request=request)
     with pytest.raises(error, match=f"answered {status}") as caught:
-        _check(answer, CaseRated(source="window", case_id="C-1", score=5))
+        check_answer(answer, CaseRated(source="window", case_id="C-1", score=5))
     assert type(caught.value) is error
     if isinstance(caught.value, BackpressureError):
         assert caught.value.retry_after == 3.0
