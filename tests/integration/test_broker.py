@@ -142,3 +142,16 @@ def test_a_topic_the_broker_cannot_hold_is_refused_with_the_reason(
 ) -> None:
     with EmbeddedBroker() as broker, pytest.raises(BrokerError, match=problem):
         broker.create_topic(name, partitions)
+
+
+def test_a_process_that_never_stops_its_broker_still_exits_cleanly() -> None:
+    script = (
+        "from confluent_kafka import Producer\n"
+        "from hub.broker import EmbeddedBroker, producer_config\n"
+        "broker = EmbeddedBroker().start()\n"
+        "producer = Producer(producer_config(broker.bootstrap_servers))\n"
+        "producer.produce('left-open', value=b'x')\n"
+        "assert producer.flush(10) == 0\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=30)
+    assert result.returncode == 0, result.stderr.decode()
