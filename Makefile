@@ -39,12 +39,15 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/pytest tests/integration
 
-# The dashboard's browser tests drive Debian's Chromium; install it when we may.
+# The dashboard's browser tests drive Debian's Chromium (with a CJK font for the
+# departments' names); install them when we may.
+BROWSER_FILES := /usr/bin/chromium /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 browser:
-	@test -x /usr/bin/chromium || { test "$$(id -u)" = 0 \
-		&& apt-get update && apt-get install -y chromium; } \
-		|| { echo "browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'" >&2; \
-		test -z "$$CI"; }
+	@ls $(BROWSER_FILES) >/dev/null 2>&1 \
+		|| { test "$$(id -u)" = 0 && apt-get update \
+		&& apt-get install -y chromium fonts-wqy-microhei; } \
+		|| { echo "browser tests need $(BROWSER_FILES):" \
+		"run 'sudo apt-get install chromium fonts-wqy-microhei'" >&2; test -z "$$CI"; }
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

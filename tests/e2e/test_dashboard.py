@@ -1,0 +1,82 @@
+"""The dashboard in headless Chromium: pages load, searches find, charts render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from hub.db import create_engine_for
+from hub.identifiers import mask
+from projections.tables import cases, licenses
+
+pytestmark = pytest.mark.e2e
+
+
+def first(database: str, query: object) -> tuple[str, ...]:
+    engine = create_engine_for(database)
+    with engine.connect() as conn:
+        row = conn.execute(query).one()  # type: ignore[call-overload]
+    engine.dispose()
+    return tuple(row)
+
+
+def test_overview_shows_attention_first_and_charts(page: Page, artifacts: Path) -> None:
+    response = page.goto("/")
+    assert response is not None
+    assert response.ok
+    expect(page.locator("h1").first).to_have_text("Tasks needing attention")
+    rows = page.locator("#attention tbody tr")
+    expect(rows.first).to_be_visible()
+    assert "overdue" in (rows.first.get_attribute("class") or "")
+    charts = page.locator("svg.chart")
+    expect(charts).to_have_count(4)
+    assert page.locator("svg.chart rect.bar").count() >= 10
+    assert page.locator("svg.chart circle.point").count() >= 3
+    box = page.locator("svg.chart rect.bar").first.bounding_box()
+    assert box is not None
+    assert box["width"] > 1
+    page.screenshot(path=str(artifacts / "dashboard-overview.png"), full_page=True)
+
+
+def test_case_search_opens_the_case_with_its_timeline(page: Page, database: str) -> None:
+    (case_id,) = first(database, select(cases.c.case_id).where(cases.c.tasks_total > 2).limit(1))
+    page.goto("/")
+    page.fill("#case-search", case_id)
+    page.click("form[action='/search/cases'] button")
+    expect(page.locator("#case-id")).to_have_text(case_id)
+    expect(page.locator("#tasks tbody tr").first).to_be_visible()
+    assert page.locator("#timeline li").count() >= 3
+
+
+def test_holder_search_lists_cases_with_the_number_masked(page: Page, database: str) -> None:
+    person = cases.c.applicant_id_type == "RESIDENT_ID"
+    (holder,) = first(database, select(cases.c.applicant_id_number).where(person).limit(1))
+    page.goto("/")
+    page.fill("#case-search", holder)
+    page.click("form[action='/search/cases'] button")
+    expect(page.locator("#cases tbody tr").first).to_be_visible()
+    assert holder not in page.content()
+    assert mask(holder) in page.content()
+
+
+def test_license_search_verifies_the_license(page: Page, database: str) -> None:
+    valid, cancelled = (
+        first(database, select(licenses.c.license_id).where(licenses.c.status == s).limit(1))[0]
+        for s in ("valid", "cancelled")
+    )
+    page.goto("/")
+    page.fill("#license-search", valid)
+    page.click("form[action='/search/licenses'] button")
+    expect(page.locator("#license-id")).to_have_text(valid)
+    expect(page.locator("#verdict")).to_have_text("Valid today")
+    expect(page.locator("#history li").first).to_be_visible()
+    page.goto(f"/licenses/{cancelled}")
+    expect(page.locator("#verdict")).to_contain_text("cancelled")
+
+
+def test_an_unknown_search_says_nothing_was_found(page: Page) -> None:
+    page.goto("/search/licenses?q=nothing-like-this")
+    expect(page.locator("#no-results")).to_be_visible()
