@@ -30,18 +30,6 @@ STATUS_OF = {
     "LicenseCancelled": "cancelled",
     "LicenseExpired": "expired",
 }
-_VERSION_FIELDS = (
-    "license_type",
-    "license_name",
-    "holder_id_type",
-    "holder_id_number",
-    "holder_name",
-    "issuer",
-    "valid_from",
-    "valid_until",
-    "version",
-    "predecessor_id",
-)
 
 
 class SqlMirrorConfig(SinkConfig):
@@ -109,7 +97,7 @@ class SqlMirrorSink(Sink[SqlMirrorConfig]):
     def _apply(self, conn: Connection, licenses: Table, event: LicenseEvent) -> None:
         if isinstance(event, LicenseVersionEvent):
             if self._wanted(event.license_type):
-                upsert(conn, licenses, [_version_row(event)], ["license_id"])
+                upsert(conn, licenses, [_version_row(licenses, event)], ["license_id"])
                 _supersede(conn, licenses, event)
         elif event.event_name in STATUS_OF:
             _set_status(conn, licenses, event)
@@ -119,10 +107,10 @@ class SqlMirrorSink(Sink[SqlMirrorConfig]):
         return not types or license_type in types
 
 
-def _version_row(event: LicenseVersionEvent) -> dict[str, Any]:
-    row = {name: getattr(event, name) for name in _VERSION_FIELDS}
-    return row | {
-        "license_id": event.license_id,
+def _version_row(licenses: Table, event: LicenseVersionEvent) -> dict[str, Any]:
+    """The columns named like the event's fields, copied; then the state the version sets."""
+    fields = event.model_dump(include=set(licenses.columns.keys()))
+    return fields | {
         "holder_id_type": str(event.holder_id_type),
         "status": "valid",
         "status_reason": None,

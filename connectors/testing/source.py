@@ -35,6 +35,7 @@ from connectors.testing.support import (
     read_back,
     registry,
 )
+from hub.consuming import RawMessage
 from hub.events import Event
 from hub.publisher import Publisher
 from hub.serde import Deserializer, Serializer
@@ -91,14 +92,21 @@ class SourceContract(ABC):
         runner.step()
         runner.close()
 
+    def import_input(
+        self, workdir: Path, bootstrap: str, publisher: Publisher, good: int, bad: int
+    ) -> tuple[Produced, list[RawMessage]]:
+        """Run a source once over new input; every good key must have arrived."""
+        runner = self.runner(workdir, publisher)
+        produced = self.produce_input(workdir, good=good, bad=bad)
+        runner.run(threading.Event(), once=True)
+        messages = read_back(bootstrap, produced.topic, produced.keys)
+        assert {message.key_text for message in messages} == set(produced.keys)
+        return produced, messages
+
     def test_events_flow_end_to_end(
         self, tmp_path: Path, kafka_bootstrap: str, contract_publisher: Publisher
     ) -> None:
-        runner = self.runner(tmp_path, contract_publisher)
-        produced = self.produce_input(tmp_path, good=3, bad=0)
-        runner.run(threading.Event(), once=True)
-        messages = read_back(kafka_bootstrap, produced.topic, produced.keys)
-        assert {message.key_text for message in messages} == set(produced.keys)
+        _, messages = self.import_input(tmp_path, kafka_bootstrap, contract_publisher, 3, 0)
         deserializer = Deserializer(registry())
         for message in messages:
             assert message.value is not None
@@ -109,11 +117,7 @@ class SourceContract(ABC):
     def test_bad_input_is_dead_lettered_with_its_reason_and_nothing_is_lost(
         self, tmp_path: Path, kafka_bootstrap: str, contract_publisher: Publisher
     ) -> None:
-        runner = self.runner(tmp_path, contract_publisher)
-        produced = self.produce_input(tmp_path, good=2, bad=2)
-        runner.run(threading.Event(), once=True)
-        messages = read_back(kafka_bootstrap, produced.topic, produced.keys)
-        assert {message.key_text for message in messages} == set(produced.keys)
+        produced, _ = self.import_input(tmp_path, kafka_bootstrap, contract_publisher, 2, 2)
         assert_reasons(dead_letters(kafka_bootstrap, produced.bad_keys), produced.bad_keys)
 
     def test_a_crash_in_mid_batch_loses_nothing_after_restart(
