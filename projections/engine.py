@@ -6,8 +6,8 @@ One transaction per batch, a fixed number of statements whatever the batch size:
    for a projection (one ``SELECT … IN``);
 2. load the current row of every key the batch touches, one ``SELECT … IN`` per table;
 3. run the policies in memory, in batch order, so several events of one case apply in turn;
-4. write the changed rows with bulk upserts (:func:`hub.db.upsert`), the log rows and the
-   tracking records with bulk inserts.
+4. write the changed rows with bulk ``INSERT … ON CONFLICT DO UPDATE``, the log rows and
+   the tracking records with bulk inserts (:mod:`projections.writer`).
 
 A replayed or redelivered event is found in step 1 and changes nothing. Tracking records
 and log rows are plain inserts on purpose: if two workers ever applied the same event at
@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, insert, select, tuple_
+from sqlalchemy import Connection, Dialect, Engine, Table, bindparam, delete, select, tuple_
 
-from hub.db import create_engine_for, database_errors, upsert
+from hub.db import create_engine_for, database_errors
 from hub.events import Event
-from projections.model import Append, Key, Projection, Row, Step, new_row, row_template
+from projections.model import Append, Key, Projection, Row, Step, Upsert, new_row, row_template
 from projections.registry import projections_named
 from projections.tables import metadata, processed_events
+from projections.writer import BulkWriter
 
 #: Events per transaction when rebuilding; large enough to amortise each statement.
 REBUILD_BATCH = 2000
@@ -37,6 +38,11 @@ REBUILD_BATCH = 2000
 _IN_CHUNK = 1000
 
 Work = tuple[Event, str, tuple[Step, ...]]
+
+_PROCESSED = select(processed_events.c.projection, processed_events.c.event_id).where(
+    processed_events.c.projection.in_(bindparam("names", expanding=True)),
+    processed_events.c.event_id.in_(bindparam("ids", expanding=True)),
+)
 
 
 @dataclass
@@ -61,25 +67,38 @@ class ApplyResult:
         )
 
 
-class _TableState:
-    """The rows of one table that a batch touches, keyed like the table."""
+class _Shape:
+    """What the engine needs to know about one table, worked out once per projector."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
         self.names = tuple(column.name for column in table.primary_key.columns)
+        self.columns = list(table.columns.keys())
         self.template = row_template(table)
-        self.rows: dict[Key, Row] = {}
+        key = [table.c[name] for name in self.names]
+        target: Any = key[0] if len(key) == 1 else tuple_(*key)
+        # One expanding parameter: the statement is compiled once and cached, whatever the keys.
+        self.query = select(table).where(target.in_(bindparam("keys", expanding=True)))
 
     def key_of(self, row: Row) -> Key:
+        """The key of ``row``, shaped like the keys that policies' key functions return."""
         if len(self.names) == 1:
             key: Key = row[self.names[0]]
             return key
         return tuple(row[name] for name in self.names)
 
+
+class _TableState:
+    """The rows of one table that a batch touches, keyed like the table."""
+
+    def __init__(self, shape: _Shape) -> None:
+        self.shape = shape
+        self.rows: dict[Key, Row] = {}
+
     def get(self, key: Key) -> Row:
         row = self.rows.get(key)
         if row is None:
-            row = self.rows[key] = new_row(self.template, self.names, key)
+            row = self.rows[key] = new_row(self.shape.template, self.shape.names, key)
         return row
 
 
@@ -97,6 +116,8 @@ class Projector:
         self._names = [projection.name for projection in self.projections]
         self._routes = _routes(self.projections)
         self._tables = [table for p in self.projections for table in p.tables]
+        self._shapes = {table: _Shape(table) for table in self._tables}
+        self._writers = _writers(self.projections, self._shapes, self.engine.dialect)
         with database_errors("cannot create the projection tables"):
             metadata.create_all(self.engine, tables=[*self._tables, processed_events])
 
@@ -143,13 +164,10 @@ class Projector:
 
     def _processed(self, conn: Connection, batch: list[Event]) -> set[tuple[str, str]]:
         ids = [event.event_id for event in batch if type(event) in self._routes]
-        column = processed_events.c
         found: set[tuple[str, str]] = set()
         for chunk in _chunks(ids, _IN_CHUNK):
-            query = select(column.projection, column.event_id).where(
-                column.projection.in_(self._names), column.event_id.in_(chunk)
-            )
-            found.update((projection, event_id) for projection, event_id in conn.execute(query))
+            rows = conn.execute(_PROCESSED, {"names": self._names, "ids": chunk}).all()
+            found.update((projection, event_id) for projection, event_id in rows)
         return found
 
     def _work(
@@ -173,9 +191,12 @@ class Projector:
         keys: dict[Table, set[Key]] = {}
         for event, _name, steps in work:
             for step in steps:
-                if not _is_log(step) and (key := step.key(event)) is not None:  # type: ignore[union-attr]
+                if isinstance(step, Upsert) and (key := step.key(event)) is not None:
                     keys.setdefault(step.table, set()).add(key)
-        return {table: _read(conn, _TableState(table), wanted) for table, wanted in keys.items()}
+        return {
+            table: _read(conn, _TableState(self._shapes[table]), wanted)
+            for table, wanted in keys.items()
+        }
 
     def _write(
         self,
@@ -187,11 +208,10 @@ class Projector:
         written = 0
         for table in self._tables:
             if table in states:
-                written += upsert(conn, table, states[table].rows.values(), states[table].names)
-            if logs.get(table):
-                conn.execute(insert(table), logs[table])
-                written += len(logs[table])
-        conn.execute(insert(processed_events), tracking)
+                written += self._writers[table].write(conn, states[table].rows.values())
+            if table in logs:
+                written += self._writers[table].write(conn, logs[table])
+        self._writers[processed_events].write(conn, tracking)
         return written
 
 
@@ -214,15 +234,30 @@ def _run(
 
 
 def _read(conn: Connection, state: _TableState, keys: set[Key]) -> _TableState:
-    columns = [state.table.c[name] for name in state.names]
-    target: Any = columns[0] if len(columns) == 1 else tuple_(*columns)
-    names = list(state.table.columns.keys())
+    shape = state.shape
     for chunk in _chunks(list(keys), _IN_CHUNK):
-        # Plain tuples zipped with the names once: far cheaper than a RowMapping per row.
-        for values in conn.execute(select(state.table).where(target.in_(chunk))):
-            loaded = dict(zip(names, values, strict=True))
-            state.rows[state.key_of(loaded)] = loaded
+        # Plain tuples zipped with the names: far cheaper than a RowMapping per row.
+        for values in conn.execute(shape.query, {"keys": chunk}).all():
+            loaded = dict(zip(shape.columns, values, strict=True))
+            state.rows[shape.key_of(loaded)] = loaded
     return state
+
+
+def _writers(
+    projections: list[Projection], shapes: dict[Table, _Shape], dialect: Dialect
+) -> dict[Table, BulkWriter]:
+    """Upserts for tables that policies update, plain inserts for logs and tracking."""
+    logs = {
+        step.table
+        for p in projections
+        for s in p.steps.values()
+        for step in s
+        if isinstance(step, Append)
+    }
+    writers = {processed_events: BulkWriter(processed_events, dialect)}
+    for table, shape in shapes.items():
+        writers[table] = BulkWriter(table, dialect, () if table in logs else shape.names)
+    return writers
 
 
 def _routes(projections: list[Projection]) -> dict[type[Event], list[tuple[str, tuple[Step, ...]]]]:
@@ -242,10 +277,6 @@ def _first_of_each(batch: Sequence[Event]) -> list[Event]:
             seen.add(event.event_id)
             unique.append(event)
     return unique
-
-
-def _is_log(step: Step) -> bool:
-    return isinstance(step, Append)
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

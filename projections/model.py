@@ -33,11 +33,14 @@ Key = Hashable
 Policy = Callable[[Row, E], None]
 
 #: Working days are counted on the calendar of the mainland, which keeps UTC+8 all year.
-CHINA = timezone(timedelta(hours=8))
+_CHINA_OFFSET = timedelta(hours=8)
+CHINA = timezone(_CHINA_OFFSET)
 
 
 def local_day(moment: datetime) -> date:
     """The calendar date of ``moment`` in China, the day a working-day clock counts."""
+    if moment.tzinfo is UTC:  # every event time is UTC: skip the general conversion
+        return (moment + _CHINA_OFFSET).date()
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(CHINA).date()
 
