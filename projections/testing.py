@@ -40,6 +40,9 @@ BUNDLE_WEIGHTS = {
     "CONSTRUCTION_PROJECT": 1,
 }
 _PERSON_BUNDLES = frozenset({"PROPERTY_MORTGAGE"})
+#: At most this many persons (and a third as many companies) apply, so long streams
+#: start at once and holders keep coming back.
+HOLDERS = 30_000
 
 
 def event_stream(
@@ -48,8 +51,9 @@ def event_stream(
     """The events of ``cases`` cases, one starting every ``spacing``, in time order."""
     rng = random.Random(seed)
     catalogue = load_catalogue()
-    companies = [Holder.company(random_uscc(rng), n) for n in range(max(1, cases // 3))]
-    persons = [Holder.person(random_resident_id(rng, START.date()), n) for n in range(cases)]
+    pool = max(1, min(cases, HOLDERS))
+    companies = [Holder.company(random_uscc(rng), n) for n in range(max(1, pool // 3))]
+    persons = [Holder.person(random_resident_id(rng, START.date()), n) for n in range(pool)]
     seen: set[str] = set()
     stories = (
         _case(catalogue, rng, number, START + number * spacing, companies, persons, seen)
