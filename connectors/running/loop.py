@@ -32,6 +32,10 @@ class Runner(ABC):
     def step(self) -> int:
         """Handle one batch end to end, committing it; returns how many inputs it held."""
 
+    def caught_up(self) -> bool:
+        """After a step that found nothing: is there really nothing left (for ``once``)?"""
+        return True
+
     @abstractmethod
     def close(self) -> None:
         """Stop the connector and release the broker clients."""
@@ -44,7 +48,7 @@ class Runner(ABC):
                 self.stats.steps += 1
                 if self.step():
                     continue
-                if once:
+                if once and self.caught_up():
                     break
                 stop.wait(self.idle_wait)
         finally:

@@ -82,6 +82,26 @@ class SinkRunner(Runner):
         found = self._consumer.committed(assigned, timeout=10) if assigned else []
         return {(tp.topic, tp.partition): tp.offset for tp in found}
 
+    def caught_up(self) -> bool:
+        """True once this member holds partitions and has read each to its end."""
+        assigned = self._consumer.assignment()
+        if not assigned:
+            return False  # still joining the group: the topics may hold anything
+        try:
+            # Nothing read from a partition yet: its committed offset is where the group stands.
+            committed = self.committed()
+            positions = self._consumer.position(assigned)
+            return all(self._at_end(position, committed) for position in positions)
+        except KafkaException as exc:
+            raise BrokerError(f"{self.name}: cannot read positions: {exc}") from exc
+
+    def _at_end(self, position: TopicPartition, committed: Offsets) -> bool:
+        low, high = self._consumer.get_watermark_offsets(position, timeout=10, cached=False)
+        offset = position.offset
+        if offset < 0:
+            offset = committed.get((position.topic, position.partition), -1)
+        return bool(high == low or offset >= high)
+
     def close(self) -> None:
         """Stop the sink and leave the group; uncommitted messages will come again."""
         if self._closed:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Collection
 from datetime import date
@@ -14,7 +17,7 @@ from sqlalchemy import select
 from connectors.base import Sink
 from connectors.config import load_config
 from connectors.sql_mirror import SqlMirrorConfig, SqlMirrorSink, mirror_tables
-from connectors.testing import SinkContract
+from connectors.testing import SinkContract, registry
 from hub.db import create_engine_for
 from hub.events import Event
 from hub.events.licenses import (
@@ -24,10 +27,13 @@ from hub.events.licenses import (
     LicenseRevoked,
     LicenseSuspended,
 )
+from hub.publisher import Publisher
+from hub.serde import Serializer
 
 pytestmark = pytest.mark.integration
 
 FOOD = "FOOD_BUSINESS_LICENSE"
+ONEWINDOW = str(Path(sys.executable).parent / "onewindow")
 
 
 def issued(license_type: str = FOOD, **changes: Any) -> LicenseIssued:
@@ -128,3 +134,31 @@ class TestSqlMirrorContract(SinkContract):
             ids = list(conn.execute(select(applied.c.event_id)).scalars())
         engine.dispose()
         return ids
+
+
+def test_connector_run_once_mirrors_the_topic_and_stops(
+    tmp_path: Path, kafka_bootstrap: str
+) -> None:
+    kind = f"TEST_{uuid.uuid4().hex[:8].upper()}"
+    wanted = issued(kind)
+    with Publisher(kafka_bootstrap, Serializer(registry())) as publisher:
+        for event in (wanted, issued()):
+            publisher.publish_sync(event)
+    url = f"sqlite:///{tmp_path / 'tax.db'}"
+    config = tmp_path / "sql-mirror.toml"
+    config.write_text(f'database_url = "{url}"\nlicense_types = ["{kind}"]\n', encoding="utf-8")
+    env = os.environ | {
+        "ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "ONEWINDOW_DATA_DIR": str(tmp_path / "var"),
+    }
+    command = [ONEWINDOW, "connector", "run", "sql-mirror", "--config", str(config), "--once"]
+    for _ in range(2):  # the second run finds everything committed and stops at once
+        done = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=90, check=False
+        )
+        assert done.returncode == 0, done.stderr
+    licenses, _ = mirror_tables("licenses")
+    engine = create_engine_for(url)
+    with engine.connect() as conn:
+        assert list(conn.execute(select(licenses.c.license_id)).scalars()) == [wanted.license_id]
+    engine.dispose()
