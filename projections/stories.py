@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from hub.catalogue import Bundle, Catalogue, Item
-from hub.events.access import DataAccessed
 from hub.events.applications import (
     ApplicationRejected,
     ApplicationSubmitted,
@@ -24,25 +23,14 @@ from hub.events.applications import (
     CommitmentTerms,
     RejectionReason,
 )
-from hub.events.base import Event, IdentifierType, MaterialRef, TrustGrade
+from hub.events.base import Event, IdentifierType, MaterialRef
 from hub.events.cases import CaseCompleted, CaseOutcome, CaseRated, CaseWithdrawn
 from hub.events.commitments import CommitmentKind, CommitmentMade
-from hub.events.deadlines import ClockKind, DeadlineOverdue, DeadlineWarned
-from hub.events.materials import MaterialRegistered, MaterialReused
-from hub.events.tasks import (
-    SupplementProvided,
-    SupplementRequested,
-    TaskAccepted,
-    TaskApproved,
-    TaskDispatched,
-    TaskHandledOnBehalf,
-    TaskRejected,
-    TaskResumed,
-    TaskSuspended,
-)
+from hub.events.materials import MaterialRegistered
 from hub.workdays import add_working_days, working_days_between
 from projections.afterlife import Afterlife
 from projections.model import local_day
+from projections.taskstory import TaskStory
 
 E = TypeVar("E", bound=Event)
 
@@ -117,7 +105,8 @@ class CaseStory:
         withdrawn = self.rng.random() < 0.02
         dispatch = self.later(self.start, 0.05, 0.5)
         outcomes = [
-            self._task(n, item, reused, dispatch, withdrawn) for n, item in enumerate(items, 1)
+            TaskStory(self, n, item).tell(reused, dispatch, withdrawn)
+            for n, item in enumerate(items, 1)
         ]
         if withdrawn:
             self.emit(
@@ -153,7 +142,7 @@ class CaseStory:
         reused: frozenset[str],
     ) -> None:
         needed = {r.code: r.material for item in items for r in item.requirements}
-        handed = [self._material(code, m.name) for code, m in needed.items() if code not in reused]
+        handed = [self.material(code, m.name) for code, m in needed.items() if code not in reused]
         promised = self._promise(items, reused)
         if promised:
             handed = [m for m in handed if m.code != promised.material_code]
@@ -178,7 +167,8 @@ class CaseStory:
         if promised:
             self._commitment(promised)
 
-    def _material(self, code: str, name: str) -> MaterialRef:
+    def material(self, code: str, name: str) -> MaterialRef:
+        """The holder's copy of a material, as handed in at the window."""
         return MaterialRef(
             code=code, name=name, content_hash=content_hash(self.holder, code), trust_grade="B"
         )
@@ -222,168 +212,6 @@ class CaseStory:
             due_date=terms.due_date,
         )
         Afterlife(self).commitment(made, content_hash(self.holder, terms.material_code))
-
-    def _task(
-        self, n: int, item: Item, reused: frozenset[str], at: datetime, withdrawn: bool
-    ) -> tuple[datetime, bool]:
-        task_id, department = f"{self.case_id}-T{n}", item.department.code
-        day = local_day(at)
-        on_file = tuple(r.code for r in item.requirements if r.code in reused)
-        ids = {"case_id": self.case_id, "task_id": task_id}
-        dispatched = self.emit(
-            TaskDispatched,
-            at,
-            **ids,
-            department=department,
-            item_code=item.code,
-            category=item.category,
-            commitment_based=item.commitment_allowed and self.rng.random() < 0.5,
-            statutory_days=item.statutory_days,
-            promised_days=item.promised_days,
-            statutory_due_date=add_working_days(day, item.statutory_days),
-            promised_due_date=add_working_days(day, item.promised_days),
-            reused_material_codes=on_file,
-        )
-        for code in on_file:
-            self._reuse(code, department, self.later(at, 0.01, 0.05))
-        t = self.later(at, 0.5, 6)
-        self.emit(TaskAccepted, t, **ids, department=department, officer=f"{department}-{n:02d}")
-        if self.rng.random() < 0.3:
-            self._accessed(department, self.later(t, 0.1, 1))
-        if withdrawn:
-            return t, False
-        t, paused = self._pauses(dispatched, item, t)
-        t = self._incidents(dispatched, t)
-        return self._decide(dispatched, item, t, paused)
-
-    def _reuse(self, code: str, department: str, at: datetime) -> None:
-        self.emit(
-            MaterialReused,
-            at,
-            holder_id_type=self.holder.id_type,
-            holder_id_number=self.holder.id_number,
-            material_code=code,
-            content_hash=content_hash(self.holder, code),
-            trust_grade=TrustGrade.B,
-            case_id=self.case_id,
-            department=department,
-        )
-
-    def _accessed(self, department: str, at: datetime) -> None:
-        self.emit(
-            DataAccessed,
-            at,
-            subject_id_type=self.holder.id_type,
-            subject_id_number=self.holder.id_number,
-            accessor=f"{department}-officer",
-            department=department,
-            purpose=f"审查 {self.case_id}",
-            resource="materials,licenses",
-            case_id=self.case_id,
-        )
-
-    def _pauses(self, task: TaskDispatched, item: Item, t: datetime) -> tuple[datetime, int]:
-        ids = {"case_id": task.case_id, "task_id": task.task_id}
-        paused = 0
-        if self.rng.random() < 0.15:
-            code = item.requirements[-1].code
-            t = self.later(t, 1, 8)
-            self.emit(
-                SupplementRequested,
-                t,
-                **ids,
-                department=task.department,
-                material_codes=(code,),
-                reason="材料不清晰",
-            )
-            back = self.later(t, 20, 80)
-            paused += working_days_between(local_day(t), local_day(back))
-            self.emit(SupplementProvided, back, **ids, materials=(self._material(code, code),))
-            t = back
-        if self.rng.random() < 0.05:
-            t = self.later(t, 1, 8)
-            self.emit(TaskSuspended, t, **ids, reason="专家评审")
-            back = self.later(t, 24, 120)
-            days = working_days_between(local_day(t), local_day(back))
-            paused += days
-            self.emit(
-                TaskResumed,
-                back,
-                **ids,
-                paused_working_days=days,
-                statutory_due_date=add_working_days(task.statutory_due_date, paused),
-                promised_due_date=add_working_days(task.promised_due_date, paused),
-            )
-            t = back
-        return t, paused
-
-    def _incidents(self, task: TaskDispatched, t: datetime) -> datetime:
-        ids = {"case_id": task.case_id, "task_id": task.task_id, "department": task.department}
-        if self.rng.random() < 0.1:
-            t = self.later(t, 0.5, 4)
-            self.emit(
-                TaskHandledOnBehalf,
-                t,
-                case_id=task.case_id,
-                task_id=task.task_id,
-                department=task.department,
-                actor="帮办员-07",
-                actor_organisation="政务服务中心",
-                action="代为录入审查意见",
-            )
-        if self.rng.random() < 0.1:
-            t = self.later(t, 1, 24)
-            due = task.promised_due_date
-            self.emit(
-                DeadlineWarned,
-                t,
-                **ids,
-                clock=ClockKind.PROMISED,
-                due_date=due,
-                working_days_left=1,
-            )
-            if self.rng.random() < 0.3:
-                t = self.later(t, 24, 48)
-                self.emit(
-                    DeadlineOverdue,
-                    t,
-                    **ids,
-                    clock=ClockKind.PROMISED,
-                    due_date=due,
-                    working_days_overdue=1,
-                )
-        return t
-
-    def _decide(
-        self, task: TaskDispatched, item: Item, t: datetime, paused: int
-    ) -> tuple[datetime, bool]:
-        decided = self.later(t, 2, 24 * item.promised_days)
-        used = max(
-            0, working_days_between(local_day(task.occurred_at), local_day(decided)) - paused
-        )
-        ids = {"case_id": task.case_id, "task_id": task.task_id, "department": task.department}
-        officer = f"{task.department}-chief"
-        if self.rng.random() < 0.07:
-            self.emit(
-                TaskRejected,
-                decided,
-                **ids,
-                officer=officer,
-                reason="不符合条件",
-                working_days_used=used,
-            )
-            return decided, False
-        self.emit(
-            TaskApproved,
-            decided,
-            **ids,
-            officer=officer,
-            commitment_based=task.commitment_based,
-            working_days_used=used,
-        )
-        if item.license_type is not None:
-            Afterlife(self).license(item, task, self.later(decided, 0.2, 2))
-        return decided, True
 
     def _completed(self, outcomes: list[tuple[datetime, bool]]) -> None:
         closed = self.later(max(at for at, _ in outcomes), 0.5, 3)
