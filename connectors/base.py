@@ -133,7 +133,8 @@ class Connector(ABC, Generic[C]):
     @classmethod
     def summary(cls) -> str:
         """The first line of the class docstring, shown by ``onewindow connector list``."""
-        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        lines = (cls.__doc__ or "").strip().splitlines()
+        return lines[0] if lines else ""
 
     @abstractmethod
     def stop(self) -> None:

@@ -44,7 +44,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
 def load_config(model: type[C], raw: Mapping[str, Any] | Path, where: str = "") -> C:
     """``raw`` (a mapping or a file) validated as ``model``; errors name every bad field."""
     if isinstance(raw, Path):
-        where = where or str(raw)
+        where = str(raw)
         raw = read_config_file(raw)
     try:
         return model.model_validate(dict(raw))

@@ -2,14 +2,19 @@
 
 The broker and the schema registry come from the hub's settings
 (``ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS``, ``ONEWINDOW_SCHEMA_REGISTRY__URL``), the
-connector's own settings from its file, validated before anything starts.
+connector's own settings from its file, validated before anything starts. A process that
+runs the embedded broker itself (``onewindow up``) passes its address as ``connection``
+and the connector's settings as a mapping::
+
+    with build_runner("webhook", {"topics": [...], ...}, settings, broker.bootstrap_servers) as r:
+        r.run(stop)
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,35 +28,33 @@ from hub.errors import SettingsError
 from hub.publisher import Publisher
 from hub.registry import registry_from_settings
 from hub.serde import Deserializer, Serializer
-from hub.settings import HubSettings
+from hub.settings import HubSettings, KafkaSettings
+
+ConfigSource = Path | Mapping[str, Any]
 
 
 @contextlib.contextmanager
 def build_runner(
-    name: str, config_path: Path, settings: HubSettings, **consumer_overrides: Any
+    name: str,
+    config: ConfigSource,
+    settings: HubSettings,
+    connection: str | KafkaSettings | None = None,
 ) -> Iterator[Runner]:
-    """The runner of connector ``name`` with the config in ``config_path``, ready to run."""
+    """The runner of connector ``name`` with its config (a file or a mapping), ready to run."""
     cls = connector_class(name)
-    config = load_config(cls.config_model, config_path)
-    if settings.kafka.embedded:
+    validated = load_config(cls.config_model, config, where=name)
+    broker = connection or settings.kafka
+    if isinstance(broker, KafkaSettings) and broker.embedded:
         raise SettingsError("ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS: a connector needs the broker")
     registry = registry_from_settings(settings)
     serializer = Serializer(registry)
-    with Publisher(settings.kafka, serializer) as publisher:
+    with Publisher(broker, serializer) as publisher:
         connector = cls()
-        if isinstance(connector, Source) and isinstance(config, SourceConfig):
-            yield SourceRunner(connector, config, publisher, serializer, name)
-        elif isinstance(connector, Sink) and isinstance(config, SinkConfig):
+        if isinstance(connector, Source) and isinstance(validated, SourceConfig):
+            yield SourceRunner(connector, validated, publisher, serializer, name)
+        elif isinstance(connector, Sink) and isinstance(validated, SinkConfig):
             deserializer = Deserializer(registry)
-            yield SinkRunner(
-                connector,
-                config,
-                settings.kafka,
-                deserializer,
-                publisher,
-                name,
-                consumer_overrides=consumer_overrides,
-            )
+            yield SinkRunner(connector, validated, broker, deserializer, publisher, name)
         else:
             raise SettingsError(
                 f"connector {name!r}: {cls.config_model.__name__} is not a "
@@ -60,8 +63,8 @@ def build_runner(
 
 
 def run_connector(
-    name: str, config_path: Path, settings: HubSettings, stop: threading.Event, once: bool
+    name: str, config: ConfigSource, settings: HubSettings, stop: threading.Event, once: bool
 ) -> RunStats:
     """Run connector ``name`` until ``stop`` is set (or, with ``once``, until it is idle)."""
-    with build_runner(name, config_path, settings) as runner:
+    with build_runner(name, config, settings) as runner:
         return runner.run(stop, once)

@@ -16,12 +16,13 @@ import pytest
 
 from connectors.config import load_config
 from connectors.file_import import FileImportConfig, FileImportSource
-from connectors.running import SourceRunner
+from connectors.running import SourceRunner, build_runner
 from connectors.testing import read_back, registry
 from connectors.testing.support import dead_letters
 from hub.deadletter import dead_letter_context
 from hub.publisher import Publisher
 from hub.serde import Deserializer, Serializer
+from hub.settings import load_settings
 from hub.topics import Topic
 
 pytestmark = pytest.mark.integration
@@ -159,3 +160,16 @@ def test_connector_run_names_the_bad_field_and_exits_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "event_type: Value error, no event type 'Nope'" in done.stderr
     assert "source: Field required" in done.stderr
+
+
+def test_a_hub_process_runs_a_connector_on_its_own_broker(
+    inbox: Path, tmp_path: Path, kafka_bootstrap: str
+) -> None:
+    run = uuid.uuid4().hex[:8]
+    (inbox / "ratings.csv").write_text(f"case_id,score\nC-{run},2\n", encoding="utf-8")
+    raw = {"inbox": str(inbox), "event_type": "CaseRated", "source": "tax"}
+    settings = load_settings(data_dir=tmp_path / "var")
+    with build_runner("file-import", raw, settings, kafka_bootstrap) as runner:
+        stats = runner.run(threading.Event(), once=True)
+    assert stats.delivered == 1
+    assert len(read_back(kafka_bootstrap, Topic.APPLICATIONS, [f"C-{run}"])) == 1
