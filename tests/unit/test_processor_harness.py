@@ -1,15 +1,14 @@
 """A small hub for the processor tests, and the tests of the journal every processor shares.
 
 :class:`Hub` runs the real processors on a SQLite file with the shipped catalogue and
-calendar and a :class:`~hub.clock.ManualClock`. ``feed`` delivers events like the log
-does: to every processor subscribed to their topic, then what they emit, until quiet,
-each event id once (as consumers de-duplicate).
+calendar and a :class:`~hub.clock.ManualClock`, fed through the library's
+:class:`~projections.processors.testing.LoopbackLog`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +25,8 @@ from hub.events.base import IdentifierType, MaterialRef, TrustGrade
 from hub.events.deadlines import DeadlineWarned
 from hub.events.tasks import TaskApproved, TaskDispatched, TaskRejected
 from hub.workdays import load_calendar
-from projections.processors import Processor, build_processors
+from projections.processors import build_processors
+from projections.processors.testing import LoopbackLog
 
 COMPANY = "91350200776049653A"
 PERSON = "11010519491231002X"
@@ -51,17 +51,12 @@ def promise(code: str, due: date) -> CommitmentTerms:
     return CommitmentTerms(material_code=code, due_date=due, statement=f"I will supply {code}")
 
 
-class Hub:
-    """The processors on one database, fed like the log feeds them."""
+class Hub(LoopbackLog):
+    """The processors on one database, with the window's and departments' moves."""
 
     def __init__(self, path: Path, clock: ManualClock) -> None:
         self.engine = create_engine_for(f"sqlite:///{path / 'hub.db'}")
-        self.clock = clock
-        self.processors: list[Processor] = build_processors(
-            self.engine, load_catalogue(), load_calendar()
-        )
-        self.seen: set[str] = set()
-        self.log: list[Event] = []
+        super().__init__(build_processors(self.engine, load_catalogue(), load_calendar()), clock)
 
     def submit(self, case_id: str, **fields: Any) -> list[Event]:
         """Submit an application now and return everything it caused."""
@@ -95,31 +90,6 @@ class Hub:
         if approve:
             return TaskApproved(**common, commitment_based=task.commitment_based)
         return TaskRejected(**common, reason="conditions not met")
-
-    def feed(self, *events: Event) -> list[Event]:
-        """Deliver ``events`` and what they cause; return the caused ones, in order."""
-        caused: list[Event] = []
-        pending = [event for event in events if event.event_id not in self.seen]
-        while pending:
-            self.seen |= {event.event_id for event in pending}
-            self.log += pending
-            emitted = [e for p in self.processors for e in self._handle(p, pending)]
-            pending = list({e.event_id: e for e in emitted if e.event_id not in self.seen}.values())
-            caused += pending
-        return caused
-
-    def tick(self) -> list[Event]:
-        """Run every processor's timer now; deliver and return what it caused."""
-        fired = [event for p in self.processors for event in p.tick(self.clock.now())]
-        return fired + self.feed(*fired)
-
-    def _handle(self, processor: Processor, events: Sequence[Event]) -> list[Event]:
-        mine = [event for event in events if event.topic in processor.topics]
-        return processor.handle(mine, self.clock.now()) if mine else []
-
-    def processor(self, name: str) -> Processor:
-        """The processor of that name."""
-        return next(p for p in self.processors if p.name == name)
 
     def state_rows(self) -> dict[str, int]:
         """Row count of every processor state table."""
