@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from hub.cli.output import emit_json, json_option, progress
+from hub.errors import SettingsError
 from hub.settings import HubSettings, load_settings
 
 SOURCES = ("archive", "log")
@@ -35,6 +36,11 @@ def rebuild(name: str | None, source: str | None, as_json: bool) -> None:
     """
     settings = load_settings()
     chosen = source or ("archive" if settings.kafka.embedded else "log")
+    if chosen == "log" and settings.kafka.embedded:
+        raise SettingsError(
+            "--from log needs the broker: set ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS (the address "
+            "'onewindow up' prints), or rebuild from the archive"
+        )
     started = time.monotonic()
     summary = _rebuild(settings, name, chosen)
     summary["seconds"] = round(time.monotonic() - started, 3)

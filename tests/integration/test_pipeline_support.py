@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,12 @@ from projections.testing import event_stream
 ONEWINDOW = str(Path(sys.executable).with_name("onewindow"))
 TABLES = [table for projection in PROJECTIONS.values() for table in projection.tables]
 
-Dump = dict[str, dict[tuple[str, ...], tuple[str, ...]]]
+Dump = dict[str, dict[tuple[str, ...], dict[str, str]]]
+# Values that depend on the order of events of different keys, which Kafka keeps only
+# per partition: the order licenses joined a case, and a license superseded by a renewal
+# keyed by its successor. Until those policies stop depending on it, they are left out
+# of the value-by-value comparison (their rows are still compared by key).
+ORDER_DEPENDENT = {("cases", "license_ids"), ("licenses", "updated_at")}
 
 
 @contextlib.contextmanager
@@ -85,10 +91,24 @@ def dump(url: str) -> Dump:
         engine.dispose()
 
 
-def _rows(conn: sqlalchemy.Connection, table: sqlalchemy.Table) -> dict[Any, tuple[str, ...]]:
+def _rows(conn: sqlalchemy.Connection, table: sqlalchemy.Table) -> dict[Any, dict[str, str]]:
     keys = [column.name for column in table.primary_key.columns]
     rows = conn.execute(table.select()).mappings()
-    return {tuple(str(row[k]) for k in keys): tuple(map(repr, row.values())) for row in rows}
+    return {
+        tuple(str(row[k]) for k in keys): {
+            name: _plain(value)
+            for name, value in row.items()
+            if (table.name, name) not in ORDER_DEPENDENT
+        }
+        for row in rows
+    }
+
+
+def _plain(value: Any) -> str:
+    """A value as both databases mean it: PostgreSQL returns times with a zone, SQLite not."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return repr(value)
 
 
 def assert_same_rows(found: Dump, expected: Dump) -> None:
@@ -97,6 +117,13 @@ def assert_same_rows(found: Dump, expected: Dump) -> None:
     for table, rows in expected.items():
         missing, extra = rows.keys() - found[table].keys(), found[table].keys() - rows.keys()
         assert (missing, extra) == (set(), set()), f"{table}: missing and unexpected rows"
+        differing = {
+            (key, name): (value, found[table][key][name])
+            for key, row in rows.items()
+            for name, value in row.items()
+            if found[table][key][name] != value
+        }
+        assert not differing, f"{table}: values differ: {list(differing.items())[:3]}"
 
 
 def row_count(url: str, table: str = "processed_events") -> int:
