@@ -105,23 +105,47 @@ def _fail_after_writing(engine: Engine, event: Event) -> None:
         raise RuntimeError("department failed after writing")
 
 
+class Reader:
+    """Reads one topic from its start, keeping the messages with one of the test's keys."""
+
+    def __init__(self, bootstrap: str, topic: str, keys: set[str]) -> None:
+        # A short fetch wait: the broker answers at once, so "nothing came" means caught up.
+        config = consumer_config(bootstrap, f"test-{uuid.uuid4().hex}", **{"fetch.wait.max.ms": 10})
+        self.consumer = Consumer(config)
+        partitions = self.consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        self.consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
+        self.keys = keys
+        self.messages: list[Any] = []
+        self.ids: set[str] = set()
+
+    def read(self, timeout: float) -> bool:
+        """Take what has arrived; False when nothing did."""
+        batch = self.consumer.consume(500, timeout=timeout)
+        for message in batch:
+            if message.error() is None and (message.key() or b"").decode() in self.keys:
+                self.messages.append(message)
+                self.ids.add(_event_id(message))
+        return bool(batch)
+
+    def catch_up(self) -> int:
+        """Read until the topic has had nothing new for a while; the number of ids seen."""
+        idle = 0
+        while idle < 3:
+            idle = 0 if self.read(0.05) else idle + 1
+        return len(self.ids)
+
+    def until(self, wanted: int) -> list[Any]:
+        """Read until ``wanted`` distinct ids have been seen (or 30 seconds passed)."""
+        deadline = time.monotonic() + 30
+        while len(self.ids) < wanted and time.monotonic() < deadline:
+            self.read(0.5)
+        self.consumer.close()
+        return self.messages
+
+
 def _consume(bootstrap: str, topic: str, keys: set[str], wanted: int) -> list[Any]:
     """Messages of ``topic`` with one of ``keys``, from the start, until ``wanted`` ids seen."""
-    consumer = Consumer(consumer_config(bootstrap, f"test-{uuid.uuid4().hex}"))
-    partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-    consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
-    found: list[Any] = []
-    ids: set[str] = set()
-    deadline = time.monotonic() + 30
-    try:
-        while len(ids) < wanted and time.monotonic() < deadline:
-            for message in consumer.consume(500, timeout=0.5):
-                if message.error() is None and (message.key() or b"").decode() in keys:
-                    found.append(message)
-                    ids.add(_event_id(message))
-    finally:
-        consumer.close()
-    return found
+    return Reader(bootstrap, topic, keys).until(wanted)
 
 
 def _event_id(message: Any) -> str:
@@ -256,14 +280,29 @@ def _relay_process(url: str, bootstrap: str, home: Path, *options: str) -> subpr
     )
 
 
-def _wait_until_sent(engine: Engine, total: int, at_least: int, process: Any) -> int:
+def _wait_until_sent(engine: Engine, total: int, at_least: int, process: Any) -> None:
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        sent = total - _unsent(engine)
-        if sent >= at_least:
-            return sent
+    while total - _unsent(engine) < at_least:
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"the relay sent too little in time: {process.communicate()}")
         time.sleep(0.005)
-    raise AssertionError(f"the relay sent too little in time: {process.communicate()}")
+
+
+def _kill_between_delivery_and_marking(
+    engine: Engine, total: int, process: Any, reader: Reader
+) -> tuple[int, int]:
+    """Freeze the relay now and then; kill it once the broker holds rows it has not marked."""
+    _wait_until_sent(engine, total, 200, process)
+    for _attempt in range(200):
+        process.send_signal(signal.SIGSTOP)
+        delivered, marked = reader.catch_up(), total - _unsent(engine)
+        if delivered > marked:
+            process.send_signal(signal.SIGKILL)
+            process.communicate()
+            return delivered, marked
+        process.send_signal(signal.SIGCONT)
+        time.sleep(0.005)
+    raise AssertionError("the relay was never caught between delivering and marking")
 
 
 def test_a_relay_killed_mid_batch_and_restarted_delivers_every_row_in_order(
@@ -272,23 +311,25 @@ def test_a_relay_killed_mid_batch_and_restarted_delivers_every_row_in_order(
     events = _ratings(f"C-{uuid.uuid4().hex[:8]}", aggregates=20, per_aggregate=100)
     for start in range(0, len(events), 100):
         _commit(engine, events[start : start + 100])
+    reader = Reader(kafka_bootstrap, Topic.APPLICATIONS, {e.key() for e in events})
 
     first = _relay_process(database, kafka_bootstrap, tmp_path, "--batch", "50")
-    sent_before_kill = _wait_until_sent(engine, len(events), 400, first)
-    first.send_signal(signal.SIGKILL)
-    first.communicate()
-    waiting = _unsent(engine)
+    delivered, marked = _kill_between_delivery_and_marking(engine, len(events), first, reader)
     second = _relay_process(database, kafka_bootstrap, tmp_path, "--once", "--json")
     out, err = second.communicate(timeout=120)
+    messages = reader.until(len(events))
 
     assert first.returncode == -signal.SIGKILL
-    assert 0 < sent_before_kill < len(events)
-    assert waiting > 0
+    assert marked < delivered < len(events)
     assert second.returncode == 0, err
     summary = json.loads(out)
-    assert (summary["sent"], summary["dead_lettered"], _unsent(engine)) == (waiting, 0, 0)
-    messages = _consume(kafka_bootstrap, Topic.APPLICATIONS, {e.key() for e in events}, 2000)
+    assert (summary["sent"], summary["dead_lettered"], _unsent(engine)) == (
+        len(events) - marked,
+        0,
+        0,
+    )
     assert {_event_id(message) for message in messages} == {e.event_id for e in events}
+    assert len(messages) > len(events)  # the rows delivered but not marked went out again
     assert _first_seen_per_key(messages) == _written_order(events)
 
 
