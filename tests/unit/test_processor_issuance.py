@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from test_processor_harness import COMPANY, COMPANY_MATERIALS, Hub, clock, hub, materials, of
+from test_processor_harness import (
+    COMPANY,
+    COMPANY_MATERIALS,
+    PERSON,
+    Hub,
+    clock,
+    hub,
+    materials,
+    of,
+)
 
 from hub.clock import ManualClock
 from hub.events import Event
 from hub.events.applications import ApplicationRejected, ApplicationSubmitted, ProjectStage
-from hub.events.base import MaterialRef
+from hub.events.base import IdentifierType, MaterialRef, TrustGrade
 from hub.events.cases import CaseCompleted, CaseOutcome
 from hub.events.licenses import LicenseChanged, LicenseIssued, LicenseRenewed
 from hub.events.materials import MaterialReused
 from hub.events.supervision import SupervisionRequested
 from hub.events.tasks import TaskDispatched
-from hub.identifiers import parse_license_id
+from hub.identifiers import generate_license_id, parse_license_id
 from projections.processors.issuance import issuer_code
 
 __all__ = ["clock", "hub"]
@@ -161,3 +170,41 @@ def test_renewal_and_change_produce_next_versions_linked_to_their_predecessor(hu
     lineage = parse_license_id(issued.license_id).lineage
     assert parse_license_id(changed.license_id).lineage == lineage
     assert renewed.valid_until is not None
+
+
+def test_property_transfer_with_mortgage_is_one_case_reusing_the_title_on_file(hub: Hub) -> None:
+    title = LicenseIssued(
+        source="NR",
+        license_id=generate_license_id("PROPERTYCERTIFICATE", issuer_code("NR"), "2019000042"),
+        license_type="PROPERTY_CERTIFICATE",
+        license_name="不动产权证书",
+        holder_id_type=IdentifierType.RESIDENT_ID,
+        holder_id_number=PERSON,
+        holder_name="Zhang San",
+        issuer="NR",
+        valid_from=date(2019, 5, 6),
+        version=1,
+    )
+    hub.feed(title)
+    handed = (
+        *materials("SALE_CONTRACT", "ID_CARD_COPY", "INCOME_PROOF", "MARRIAGE_CERTIFICATE_COPY"),
+        *materials("MORTGAGE_CONTRACT", "LOAN_CONTRACT"),
+        *materials("TAX_PAYMENT_PROOF", grade=TrustGrade.A),
+    )
+    submitted = hub.submit(
+        "M-1",
+        applicant_id_type=IdentifierType.RESIDENT_ID,
+        applicant_id_number=PERSON,
+        bundle_code="PROPERTY_MORTGAGE",
+        materials=handed,
+    )
+
+    tasks = of(TaskDispatched, submitted)
+    assert {t.department for t in tasks} == {"HC", "TAX", "BANK", "NR"}
+    reused = [r for r in of(MaterialReused, submitted) if r.material_code.startswith("PROPERTY")]
+    assert len(reused) == 3  # the contract filing and both registrations
+    caused = hub.decide_all(tasks)
+    (completed,) = of(CaseCompleted, caused)
+    assert completed.outcome is CaseOutcome.APPROVED
+    mortgage = [e for e in of(LicenseIssued, caused) if e.license_type == "MORTGAGE_CERTIFICATE"]
+    assert [m.holder_id_number for m in mortgage] == [PERSON]
