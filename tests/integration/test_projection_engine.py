@@ -184,6 +184,27 @@ def test_reapplying_after_a_failure_gives_the_complete_result(
     windows = (ApplicationSubmitted, ApplicationRejected)
     expected_cases = len({e.case_id for e in batch if isinstance(e, windows)})
     assert opened == expected_cases
-    assert tracked == sum(
-        sum(1 for p in PROJECTIONS.values() if e.event_name in p.handles()) for e in batch
-    )
+    assert tracked == sum(len(_readers(e)) for e in batch)
+
+
+def test_a_projector_of_one_projection_ignores_the_other_events(
+    database_url: str, stream: list[Event]
+) -> None:
+    store = Projector(database_url, "license_store")
+    reads = PROJECTIONS["license_store"].handles()
+
+    result = store.apply(stream)
+    store.close()
+
+    assert result.applied == sum(1 for e in stream if e.event_name in reads)
+    assert result.ignored == len(stream) - result.applied
+    full = Projector(database_url)
+    again = full.apply(stream)
+    full.close()
+    # Only the events the license store alone reads were processed already.
+    alone = sum(1 for e in stream if _readers(e) == {"license_store"})
+    assert (again.applied, again.skipped) == (len(stream) - alone, alone)
+
+
+def _readers(event: Event) -> set[str]:
+    return {p.name for p in PROJECTIONS.values() if event.event_name in p.handles()}
