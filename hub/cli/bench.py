@@ -61,3 +61,26 @@ def publish(records: int, rounds: int, rate: int, seconds: float, as_json: bool)
         click.echo("\n".join(result.lines()))
     if not result.passed:
         sys.exit(EXIT_FINDING)
+
+
+@bench.command("pipeline")
+@click.option("--events", default=1_000_000, show_default=True, type=click.IntRange(min=100))
+@click.option(
+    "--faust-events",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(min=100),
+    help="How many of the events the faust path replays (its broker keeps them in memory).",
+)
+@json_option
+def pipeline(events: int, faust_events: int, as_json: bool) -> None:
+    """Events from Avro bytes to SQLite rows against raw fastavro, raw sqlite3 and a plain loop."""
+    from hub.bench.pipeline import run  # loads faust, SQLAlchemy and the projections
+
+    result = run(events=events, faust_events=faust_events)
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        click.echo("\n".join(result.lines()))
+    if not result.passed:
+        sys.exit(EXIT_FINDING)

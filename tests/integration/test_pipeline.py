@@ -1,0 +1,30 @@
+"""``onewindow bench pipeline`` on a small run: every path measured on the same events."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from test_pipeline_support import ONEWINDOW
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_pipeline_bench_measures_every_path_and_says_whether_it_met_its_targets() -> None:
+    command = [ONEWINDOW, "bench", "pipeline", "--events", "1200", "--faust-events", "600"]
+    result = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=180)
+    figures = json.loads(result.stdout)
+
+    assert result.returncode == (0 if figures["passed"] else 1), result.stderr
+    assert (figures["events"], figures["cases"], figures["faust_events"]) == (1200, 300, 600)
+    assert figures["departments"] > 5
+    rates = ["raw_decode_per_s", "ours_per_s", "raw_driver_per_s", "loop_per_s", "faust_per_s"]
+    assert all(figures[name] > 0 for name in rates)
+    # Ours decodes and also writes, so it cannot outrun the bare decoder.
+    assert figures["ours_per_s"] < figures["raw_decode_per_s"]
+    assert figures["ratios"]["vs_raw_decode"] == pytest.approx(
+        figures["ours_per_s"] / figures["raw_decode_per_s"]
+    )
+    assert set(figures["ratios"]) == set(figures["targets"])
+    assert figures["peak_rss_mb"] > 10
