@@ -76,8 +76,7 @@ class Casework(JournalledProcessor):
         plans = self.dispatcher.plan(submitted, items, self.library.on_file(conn, holder, day))
         if isinstance(plans, Refusal):
             return [self.dispatcher.refuse(submitted, plans)]
-        for material in submitted.materials:
-            self.library.add_material(conn, holder, material, None)
+        self.library.add_materials(conn, holder, submitted.materials)
         stage = self.dispatcher.stage_of(submitted)
         case = case_record(submitted, holder, None if stage is None else stage.name, day)
         self.book.open(conn, case, [_task(submitted.case_id, plan) for plan in plans])
@@ -110,7 +109,7 @@ class Casework(JournalledProcessor):
             return emitted
         # Its own copy will come back from the topic; it is processed here, once.
         caused = self._submitted(conn, opened)
-        self.journal.record(conn, opened.event_id, [])
+        self.journal.record(conn, {opened.event_id: []})
         return [*emitted, opened, *caused]
 
     def _withdrawn(self, conn: Connection, withdrawn: CaseWithdrawn) -> list[Event]:
@@ -119,14 +118,13 @@ class Casework(JournalledProcessor):
 
     def _registered(self, conn: Connection, registered: MaterialRegistered) -> list[Event]:
         holder = Holder(registered.holder_id_type, registered.holder_id_number)
-        self.library.add_material(conn, holder, registered.material, registered.valid_until)
+        self.library.add_materials(conn, holder, [registered.material], registered.valid_until)
         return []
 
     def _supplied(self, conn: Connection, supplied: SupplementProvided) -> list[Event]:
         case = self.book.case(conn, supplied.case_id)
         if case is not None:
-            for material in supplied.materials:
-                self.library.add_material(conn, case.holder, material, None)
+            self.library.add_materials(conn, case.holder, supplied.materials)
         return []
 
     def _credit(self, conn: Connection, record: CreditRecorded) -> list[Event]:

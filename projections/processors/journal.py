@@ -13,11 +13,22 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Connection, Engine, MetaData, String, Table, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    select,
+)
 
 from hub.db import database_errors, insert_ignore
 from hub.events import Event, model_for
@@ -52,7 +63,7 @@ class Journal:
             Column("subject", String(255), primary_key=True),
             Column("kind", String(64), primary_key=True),
             Column("event", JSON, nullable=False),
-            Column("confirmed", Boolean, nullable=False, default=False),
+            Column("confirmed", Boolean, nullable=False, default=False, index=True),
         )
 
     def caused_by(self, conn: Connection, event_ids: Sequence[str]) -> dict[str, list[Event]]:
@@ -60,11 +71,12 @@ class Journal:
         query = select(self.processed).where(self.processed.c.event_id.in_(event_ids))
         return {row.event_id: _load(row.caused) for row in conn.execute(query)}
 
-    def record(self, conn: Connection, event_id: str, caused: Sequence[Event]) -> None:
-        """Record that ``event_id`` was processed and caused ``caused``."""
-        insert_ignore(
-            conn, self.processed, [{"event_id": event_id, "caused": _dump(caused)}], ["event_id"]
-        )
+    def record(self, conn: Connection, caused: Mapping[str, Sequence[Event]]) -> None:
+        """Record that each event id of ``caused`` was processed and caused its events."""
+        rows = [
+            {"event_id": event_id, "caused": _dump(events)} for event_id, events in caused.items()
+        ]
+        insert_ignore(conn, self.processed, rows, ["event_id"])
 
     def fired(self, conn: Connection, keys: Iterable[TimerKey]) -> set[TimerKey]:
         """Those of ``keys`` whose timer event was emitted already."""
@@ -92,12 +104,11 @@ class Journal:
 
     def confirm(self, conn: Connection, keys: Iterable[TimerKey]) -> None:
         """Mark timer events as published."""
-        for subject, kind in keys:
-            conn.execute(
-                self.timers.update()
-                .where(self.timers.c.subject == subject, self.timers.c.kind == kind)
-                .values(confirmed=True)
-            )
+        rows = [{"s": subject, "k": kind} for subject, kind in keys]
+        if rows:
+            timers = self.timers.c
+            chosen = (timers.subject == bindparam("s")) & (timers.kind == bindparam("k"))
+            conn.execute(self.timers.update().where(chosen).values(confirmed=True), rows)
 
 
 class JournalledProcessor(ABC):
@@ -128,13 +139,12 @@ class JournalledProcessor(ABC):
         action = f"{self.name}: cannot process a batch"
         with self._lock, database_errors(action), self.engine.begin() as conn:
             done = self.journal.caused_by(conn, [event.event_id for event in batch])
-            emitted: list[Event] = []
+            new: dict[str, list[Event]] = {}
             for event in batch:
                 if event.event_id not in done:
-                    done[event.event_id] = self.decide(conn, event, now)
-                    self.journal.record(conn, event.event_id, done[event.event_id])
-                emitted += done[event.event_id]
-            return emitted
+                    done[event.event_id] = new[event.event_id] = self.decide(conn, event, now)
+            self.journal.record(conn, new)
+            return [caused for event in batch for caused in done[event.event_id]]
 
     def tick(self, now: datetime) -> list[Event]:
         """Confirm the previous tick's events, then return every unconfirmed timer event."""

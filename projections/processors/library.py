@@ -10,6 +10,7 @@ authority itself. State lives in the owning processor's ``proc_<name>_…`` tabl
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -144,19 +145,26 @@ class Library:
             Column("valid_until", Date),
         )
 
-    def add_material(
-        self, conn: Connection, holder: Holder, material: MaterialRef, valid_until: date | None
+    def add_materials(
+        self,
+        conn: Connection,
+        holder: Holder,
+        materials: Sequence[MaterialRef],
+        valid_until: date | None = None,
     ) -> None:
-        """Put a material in the holder's library (again: no change)."""
-        row = {
-            "holder_type": holder.id_type.value,
-            "holder_id": holder.id_number,
-            "code": material.code,
-            "content_hash": material.content_hash,
-            "grade": material.trust_grade.value,
-            "valid_until": valid_until,
-        }
-        upsert(conn, self.materials, [row], ["holder_type", "holder_id", "code", "content_hash"])
+        """Put materials in the holder's library (again: no change)."""
+        rows = [
+            {
+                "holder_type": holder.id_type.value,
+                "holder_id": holder.id_number,
+                "code": material.code,
+                "content_hash": material.content_hash,
+                "grade": material.trust_grade.value,
+                "valid_until": valid_until,
+            }
+            for material in materials
+        ]
+        upsert(conn, self.materials, rows, ["holder_type", "holder_id", "code", "content_hash"])
 
     def add_license(self, conn: Connection, version: LicenseVersionEvent) -> None:
         """Enter a license version as valid; the version it replaces is superseded."""
