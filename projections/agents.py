@@ -13,16 +13,20 @@ at least once, and idempotent by event id downstream::
         attach_processor(app, processor, context)
 
 Blocking work (SQL, the processors' decisions) runs on a thread, so that the event loop
-keeps serving the consumer's heartbeats while a large batch is written.
+keeps serving the consumer's heartbeats while a large batch is written. A batch whose
+work fails (the database or the broker away) is tried again until it succeeds: see
+:func:`until_done`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import faust
 
@@ -40,6 +44,10 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 WITHIN_S = 0.2
 TICK_INTERVAL_S = 5.0
+RETRY_FIRST_S = 0.5
+RETRY_MAX_S = 30.0
+# The exit code of a worker that stopped without finishing a batch (EX_TEMPFAIL).
+EXIT_UNFINISHED = 75
 
 
 @dataclass
@@ -92,11 +100,14 @@ def attach_projection(
     agent_name = name or "projection-" + "-".join(p.name for p in projector.projections)
     topic = app.topic(*projection_topics(projector), key_type=bytes, value_type=bytes)
 
+    async def apply(events: Sequence[faust.EventT[Any]]) -> None:
+        batch = context.decode(events, agent_name)
+        if batch:
+            await asyncio.to_thread(projector.apply, batch)
+
     async def project(stream: faust.StreamT[Any]) -> None:
         async for events in _batches(stream):
-            batch = context.decode(events, agent_name)
-            if batch:
-                await asyncio.to_thread(projector.apply, batch)
+            await until_done(functools.partial(apply, events), agent_name)
 
     app.agent(topic, name=agent_name)(project)
     return agent_name
@@ -107,16 +118,23 @@ def attach_processor(app: faust.App, processor: Processor, context: AgentContext
     agent_name = f"processor-{processor.name}"
     topic = app.topic(*(str(t) for t in processor.topics), key_type=bytes, value_type=bytes)
 
+    async def handle(events: Sequence[faust.EventT[Any]]) -> None:
+        batch = context.decode(events, agent_name)
+        if batch:
+            caused = await asyncio.to_thread(processor.handle, batch, context.clock.now())
+            await context.publish(caused)
+
     async def process(stream: faust.StreamT[Any]) -> None:
         async for events in _batches(stream):
-            batch = context.decode(events, agent_name)
-            if batch:
-                caused = await asyncio.to_thread(processor.handle, batch, context.clock.now())
-                await context.publish(caused)
+            await until_done(functools.partial(handle, events), agent_name)
 
     async def tick() -> None:
-        caused = await asyncio.to_thread(processor.tick, context.clock.now())
-        await context.publish(caused)
+        try:
+            caused = await asyncio.to_thread(processor.tick, context.clock.now())
+            await context.publish(caused)
+        except Exception:
+            # Safe to leave to the next tick: it returns again what was not confirmed.
+            logger.exception("%s: tick failed; the next one tries again", agent_name)
 
     app.agent(topic, name=agent_name)(process)
     app.timer(TICK_INTERVAL_S, name=f"{agent_name}-tick")(tick)
@@ -127,3 +145,48 @@ def _batches(stream: faust.StreamT[Any]) -> AsyncIterator[Sequence[faust.EventT[
     # Agents are handed the concrete Stream; only it has take_events, which keeps each
     # message unacknowledged until the agent asks for the next batch.
     return cast(faust.Stream[Any], stream).take_events(BATCH, within=WITHIN_S)
+
+
+async def until_done(work: Callable[[], Awaitable[None]], agent: str) -> None:
+    """Run a batch's work until it succeeds, even through a shutdown.
+
+    ``take_events`` acknowledges a batch as soon as the agent's body returns or raises,
+    so the body may do neither before the work is done: a failure (the database or the
+    broker away) is retried with a growing pause, and a shutdown waits for the attempt
+    in progress. A shutdown during the pause after a failure ends the process before
+    anything can acknowledge the batch, so that it is delivered again.
+    """
+    delay = RETRY_FIRST_S
+    while True:
+        task = asyncio.ensure_future(work())
+        try:
+            await asyncio.shield(task)
+            return
+        except asyncio.CancelledError:
+            await _finish_or_abandon(task, agent)
+            raise
+        except Exception:
+            logger.exception("%s: a batch failed; trying it again in %.1fs", agent, delay)
+        await _pause(delay, agent)
+        delay = min(2 * delay, RETRY_MAX_S)
+
+
+async def _finish_or_abandon(task: asyncio.Future[None], agent: str) -> None:
+    try:
+        await task
+    except Exception:
+        logger.exception("%s: a batch failed during shutdown", agent)
+        _abandon(agent)
+
+
+async def _pause(delay: float, agent: str) -> None:
+    try:
+        await asyncio.sleep(delay)
+    except asyncio.CancelledError:
+        _abandon(agent)
+
+
+def _abandon(agent: str) -> NoReturn:
+    logger.critical("%s: stopping with an unfinished batch; it will be delivered again", agent)
+    logging.shutdown()
+    os._exit(EXIT_UNFINISHED)
