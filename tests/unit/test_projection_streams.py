@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import doctest
 from collections import Counter, defaultdict
 
+import projections
+import projections.testing
 from hub.events import EVENT_MODELS
 from hub.events.applications import ApplicationSubmitted
 from hub.events.base import Event
@@ -62,3 +65,9 @@ def test_tasks_are_accepted_after_dispatch_and_decided_after_acceptance() -> Non
         assert names[:2] == ["TaskDispatched", "TaskAccepted"]
         assert len(decisions & set(names)) <= 1
         assert not decisions & set(names) or names[-1] in decisions
+
+
+def test_package_and_stream_examples_run() -> None:
+    for module in (projections, projections.testing):
+        failed, attempted = doctest.testmod(module)
+        assert (failed, attempted > 0) == (0, True)
