@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types check-schemas unit integration install clean browser
+.PHONY: demo test lint types check-schemas unit integration install clean browser deploy-tools
 
 demo: $(STAMP)
 	$(BIN)/onewindow demo
 
-test: lint types check-schemas browser
+test: lint types check-schemas browser deploy-tools
 	$(BIN)/pytest
 
 install: $(STAMP)
@@ -48,6 +48,21 @@ browser:
 		&& apt-get install -y chromium fonts-wqy-microhei; } \
 		|| { echo "browser tests need $(BROWSER_FILES):" \
 		"run 'sudo apt-get install chromium fonts-wqy-microhei'" >&2; test -z "$$CI"; }
+
+# Validating deploy/ offline: the Strimzi CRD schemas and TypeScript from npm (pinned by
+# deploy/validate/package-lock.json), promtool from Debian's prometheus package.
+DEPLOY_NODE_MODULES := deploy/validate/node_modules/.package-lock.json
+deploy-tools: $(DEPLOY_NODE_MODULES)
+	@command -v promtool >/dev/null 2>&1 \
+		|| { test "$$(id -u)" = 0 && apt-get update \
+		&& apt-get install -y --no-install-recommends prometheus; } \
+		|| { echo "alert rule tests use promtool: run 'sudo apt-get install prometheus'" >&2; \
+		test -z "$$CI"; }
+
+$(DEPLOY_NODE_MODULES): deploy/validate/package-lock.json
+	@command -v npm >/dev/null 2>&1 \
+		|| { test "$$(id -u)" = 0 && apt-get update && apt-get install -y nodejs npm; }
+	npm ci --prefix deploy/validate --no-audit --no-fund
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "broker": "hub.cli.broker:broker",
     "catalogue": "hub.cli.catalogue:catalogue",
     "connector": "hub.cli.connector:connector",
+    "deploy": "hub.cli.deploy:deploy",
     "id": "hub.cli.ids:id_group",
     "license": "hub.cli.license:license",
     "outbox": "hub.cli.outbox:outbox",
