@@ -46,10 +46,10 @@ class Processor(Protocol):
         ...
 
     def tick(self, now: datetime) -> list[Event]:
-        """Return the events time alone causes; each call confirms the previous call's ones.
+        """Return the events time alone causes, each once per subject and kind.
 
-        Events returned by a call that was not followed by another (a crash before they
-        were published) are returned again by the first call after a restart.
+        One that does not come back on the processor's topics (a failed publish, a crash)
+        is returned again by a later tick, with the same id.
         """
         ...
 

@@ -6,6 +6,7 @@ the due date has passed unfulfilled, a tick breaches it: :class:`CommitmentBreac
 negative :class:`CreditRecorded` for the holder, and, for every license of the case that
 was granted on commitment for an item needing that material, the item's ``breach_action``
 (suspension or revocation). A license issued after the breach is acted on when it arrives.
+The credit topic is read only to see its own credit records come back (see the journal).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class CommitmentKeeper(JournalledProcessor):
     """Follows every commitment to its fulfilment or breach, and enforces breaches."""
 
     name = "commitments"
-    topics: tuple[Topic, ...] = (Topic.APPLICATIONS, Topic.MATERIALS, Topic.LICENSES)
+    topics: tuple[Topic, ...] = (Topic.APPLICATIONS, Topic.MATERIALS, Topic.LICENSES, Topic.CREDIT)
 
     def __init__(self, engine: Engine, catalogue: Catalogue) -> None:
         super().__init__(engine)

@@ -5,8 +5,10 @@ transaction, which gives the two guarantees of :class:`~.base.Processor`:
 
 * ``proc_<name>_processed`` maps each processed input's event id to the events it caused,
   so a redelivered input returns the very same events (same ids) and changes no state;
-* ``proc_<name>_timers`` holds each event time caused, once per (subject, kind); an entry
-  is confirmed by the next tick, so a crash before publishing re-emits it after restart.
+* ``proc_<name>_timers`` holds each event time caused, once per (subject, kind). A
+  timer event counts as published only when it comes back on the processor's own topics;
+  until then every tick after :data:`RESEND_AFTER` sends it again (same id), so neither a
+  failed publish nor a crash loses it, and duplicates are dropped by id downstream.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -22,11 +24,11 @@ from sqlalchemy import (
     Boolean,
     Column,
     Connection,
+    DateTime,
     Engine,
     MetaData,
     String,
     Table,
-    bindparam,
     select,
 )
 
@@ -36,6 +38,9 @@ from hub.topics import Topic
 from projections.processors.base import SOURCE_PREFIX, derived_id
 
 TimerKey = tuple[str, str]
+
+#: How long a timer event may stay unseen on the log before a tick sends it again.
+RESEND_AFTER = timedelta(minutes=1)
 
 
 def _dump(events: Iterable[Event]) -> list[dict[str, Any]]:
@@ -62,7 +67,9 @@ class Journal:
             metadata,
             Column("subject", String(255), primary_key=True),
             Column("kind", String(64), primary_key=True),
+            Column("event_id", String(64), nullable=False, index=True),
             Column("event", JSON, nullable=False),
+            Column("sent_at", DateTime(timezone=True), nullable=False),
             Column("confirmed", Boolean, nullable=False, default=False, index=True),
         )
 
@@ -89,26 +96,37 @@ class Journal:
         )
         return {(row.subject, row.kind) for row in conn.execute(query)} & wanted
 
-    def fire(self, conn: Connection, timed: Sequence[tuple[TimerKey, Event]]) -> None:
-        """Record timer events as emitted but not yet confirmed."""
+    def fire(
+        self, conn: Connection, timed: Sequence[tuple[TimerKey, Event]], now: datetime
+    ) -> None:
+        """Record timer events as sent at ``now`` and not yet seen back."""
         rows = [
-            {"subject": s, "kind": k, "event": _dump([e])[0], "confirmed": False}
-            for (s, k), e in timed
+            {
+                "subject": subject,
+                "kind": kind,
+                "event_id": event.event_id,
+                "event": _dump([event])[0],
+                "sent_at": now,
+                "confirmed": False,
+            }
+            for (subject, kind), event in timed
         ]
         insert_ignore(conn, self.timers, rows, ["subject", "kind"])
 
-    def unconfirmed(self, conn: Connection) -> list[tuple[TimerKey, Event]]:
-        """Timer events emitted but not confirmed by a later tick, oldest first."""
-        query = select(self.timers).where(self.timers.c.confirmed.is_(False))
-        return [((r.subject, r.kind), _load([r.event])[0]) for r in conn.execute(query)]
+    def resend(self, conn: Connection, now: datetime) -> list[Event]:
+        """Timer events not seen back and last sent :data:`RESEND_AFTER` ago, sent now."""
+        timers = self.timers.c
+        stale = (timers.confirmed.is_(False)) & (timers.sent_at <= now - RESEND_AFTER)
+        events = [_load([row.event])[0] for row in conn.execute(select(self.timers).where(stale))]
+        if events:
+            conn.execute(self.timers.update().where(stale).values(sent_at=now))
+        return events
 
-    def confirm(self, conn: Connection, keys: Iterable[TimerKey]) -> None:
-        """Mark timer events as published."""
-        rows = [{"s": subject, "k": kind} for subject, kind in keys]
-        if rows:
-            timers = self.timers.c
-            chosen = (timers.subject == bindparam("s")) & (timers.kind == bindparam("k"))
-            conn.execute(self.timers.update().where(chosen).values(confirmed=True), rows)
+    def confirm(self, conn: Connection, event_ids: Sequence[str]) -> None:
+        """Mark the timer events among ``event_ids`` as published: they came back."""
+        timers = self.timers.c
+        seen = timers.event_id.in_(event_ids) & timers.confirmed.is_(False)
+        conn.execute(self.timers.update().where(seen).values(confirmed=True))
 
 
 class JournalledProcessor(ABC):
@@ -127,7 +145,6 @@ class JournalledProcessor(ABC):
         self.journal = Journal(self.metadata, self.name)
         self.source = SOURCE_PREFIX + self.name
         self._lock = threading.Lock()
-        self._returned: list[TimerKey] = []
 
     def create_tables(self) -> None:
         """Create this processor's tables if they are missing."""
@@ -138,7 +155,9 @@ class JournalledProcessor(ABC):
         """Decide on each new event of ``batch``; replay what processed ones caused."""
         action = f"{self.name}: cannot process a batch"
         with self._lock, database_errors(action), self.engine.begin() as conn:
-            done = self.journal.caused_by(conn, [event.event_id for event in batch])
+            event_ids = [event.event_id for event in batch]
+            self.journal.confirm(conn, event_ids)
+            done = self.journal.caused_by(conn, event_ids)
             new: dict[str, list[Event]] = {}
             for event in batch:
                 if event.event_id not in done:
@@ -147,16 +166,16 @@ class JournalledProcessor(ABC):
             return [caused for event in batch for caused in done[event.event_id]]
 
     def tick(self, now: datetime) -> list[Event]:
-        """Confirm the previous tick's events, then return every unconfirmed timer event."""
+        """Timer events that fall due now, and those sent a while ago but not seen back."""
         action = f"{self.name}: cannot run its timers"
+        now = now.astimezone(UTC)  # SQLite compares the stored times as text
         with self._lock, database_errors(action), self.engine.begin() as conn:
-            self.journal.confirm(conn, self._returned)
+            resent = self.journal.resend(conn, now)
             candidates = self.due(conn, now)
             fired = self.journal.fired(conn, [key for key, _ in candidates])
-            self.journal.fire(conn, [(k, e) for k, e in candidates if k not in fired])
-            pending = self.journal.unconfirmed(conn)
-        self._returned = [key for key, _ in pending]
-        return [event for _, event in pending]
+            new = [(key, event) for key, event in candidates if key not in fired]
+            self.journal.fire(conn, new, now)
+        return resent + [event for _, event in new]
 
     @abstractmethod
     def decide(self, conn: Connection, event: Event, now: datetime) -> list[Event]:

@@ -26,6 +26,7 @@ from hub.events.deadlines import DeadlineWarned
 from hub.events.tasks import TaskApproved, TaskDispatched, TaskRejected
 from hub.workdays import load_calendar
 from projections.processors import build_processors
+from projections.processors.journal import RESEND_AFTER
 from projections.processors.testing import LoopbackLog
 
 COMPANY = "91350200776049653A"
@@ -152,24 +153,22 @@ def test_a_redelivered_batch_returns_the_same_events_and_changes_no_state(hub: H
     assert hub.state_rows() == rows
 
 
-def test_a_tick_returns_its_events_until_the_next_tick_confirms_them(
+def test_a_timer_event_is_sent_again_until_it_comes_back_on_the_log(
     hub: Hub, clock: ManualClock, tmp_path: Path
 ) -> None:
-    dispatched = of(
-        TaskDispatched,
-        hub.submit(
-            "C-T",
-            item_codes=("PS-BA-001",),
-            materials=materials("BUSINESS_LICENSE_COPY", "ID_CARD_COPY", "SEAL_SPECIMEN"),
-        ),
-    )
-    assert len(dispatched) == 1
+    handed = materials("BUSINESS_LICENSE_COPY", "ID_CARD_COPY", "SEAL_SPECIMEN")
+    assert of(TaskDispatched, hub.submit("C-T", item_codes=("PS-BA-001",), materials=handed))
     deadlines = hub.processor("deadlines")
     clock.advance(timedelta(days=1))
     warned = deadlines.tick(clock.now())
-    # A restarted worker has not seen the previous tick's events published: it re-emits them.
+    assert of(DeadlineWarned, warned)
+    assert deadlines.tick(clock.now()) == []  # sent a moment ago: not yet again
+
+    # A worker restarted a minute later, the publish having failed, sends them again.
+    clock.advance(RESEND_AFTER)
     restarted = Hub(tmp_path, clock).processor("deadlines")
     assert [e.event_id for e in restarted.tick(clock.now())] == [e.event_id for e in warned]
+    restarted.handle(warned, clock.now())  # they came back on the log
+
+    clock.advance(RESEND_AFTER)
     assert restarted.tick(clock.now()) == []
-    assert of(DeadlineWarned, warned)
-    assert deadlines.tick(clock.now()) == []
