@@ -28,7 +28,13 @@ from hub.events.tasks import SupplementProvided, TaskApproved, TaskRejected
 from hub.topics import Topic
 from hub.workdays import WorkCalendar
 from projections.processors.base import local_day
-from projections.processors.casebook import CaseBook, CaseState, TaskRecord, case_record
+from projections.processors.casebook import (
+    CaseBook,
+    CaseRecord,
+    CaseState,
+    TaskRecord,
+    case_record,
+)
 from projections.processors.dispatch import Dispatcher, ItemPlan, Refusal, task_id
 from projections.processors.issuance import Issuer
 from projections.processors.journal import JournalledProcessor
@@ -88,29 +94,37 @@ class Casework(JournalledProcessor):
         self.book.decide(conn, decided.task_id, approved, on_commitment)
         case = self.book.case(conn, decided.case_id)
         tasks = self.book.tasks_of(conn, decided.case_id)
-        if (
-            case is None
-            or case.state is not CaseState.OPEN
-            or any(t.approved is None for t in tasks)
-        ):
+        undecided = any(task.approved is None for task in tasks)
+        if case is None or case.state is not CaseState.OPEN or undecided:
             return []
         self.book.close(conn, case.case_id, CaseState.COMPLETED)
+        emitted = self._issue(conn, decided, case, tasks)
+        if not all(task.approved for task in tasks):
+            return emitted
+        return emitted + self._open_next_stage(conn, decided, case)
+
+    def _issue(
+        self, conn: Connection, decided: Event, case: CaseRecord, tasks: list[TaskRecord]
+    ) -> list[Event]:
+        """Complete the case; its licenses enter the library at once, for the next stage."""
         faces = {
-            t.predecessor_id: self.library.face_fields(conn, t.predecessor_id)
-            for t in tasks
-            if t.predecessor_id
+            task.predecessor_id: self.library.face_fields(conn, task.predecessor_id)
+            for task in tasks
+            if task.predecessor_id
         }
         emitted = self.issuer.complete(decided, case, tasks, faces)
         for event in emitted:
             if isinstance(event, LicenseVersionEvent):
                 self.library.add_license(conn, event)
-        opened = self.issuer.next_stage(decided, case) if all(t.approved for t in tasks) else None
+        return emitted
+
+    def _open_next_stage(self, conn: Connection, decided: Event, case: CaseRecord) -> list[Event]:
+        opened = self.issuer.next_stage(decided, case)
         if opened is None:
-            return emitted
+            return []
         # Its own copy will come back from the topic; it is processed here, once.
-        caused = self._submitted(conn, opened)
         self.journal.record(conn, {opened.event_id: []})
-        return [*emitted, opened, *caused]
+        return [opened, *self._submitted(conn, opened)]
 
     def _withdrawn(self, conn: Connection, withdrawn: CaseWithdrawn) -> list[Event]:
         self.book.close(conn, withdrawn.case_id, CaseState.WITHDRAWN)

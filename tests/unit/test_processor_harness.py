@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ import sqlalchemy
 from hub.catalogue import load_catalogue
 from hub.clock import ManualClock
 from hub.db import create_engine_for
+from hub.errors import ValidationError
 from hub.events import Event
 from hub.events.applications import ApplicationSubmitted, Channel, CommitmentTerms
 from hub.events.base import IdentifierType, MaterialRef, TrustGrade
@@ -172,3 +173,13 @@ def test_a_timer_event_is_sent_again_until_it_comes_back_on_the_log(
 
     clock.advance(RESEND_AFTER)
     assert restarted.tick(clock.now()) == []
+
+
+def test_a_manual_clock_moves_only_when_told_and_only_in_utc() -> None:
+    clock = ManualClock(datetime(2026, 11, 16, 9, tzinfo=timezone(timedelta(hours=8))))
+    assert clock.now() == MONDAY
+    assert clock.advance(timedelta(hours=23)).today() == date(2026, 11, 17)
+    with pytest.raises(ValidationError, match="positive step"):
+        clock.advance(timedelta(seconds=-1))
+    with pytest.raises(ValidationError, match="no time zone"):
+        clock.set(datetime(2026, 11, 16, 9))

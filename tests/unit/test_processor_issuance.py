@@ -19,7 +19,7 @@ from hub.clock import ManualClock
 from hub.events import Event
 from hub.events.applications import ApplicationRejected, ApplicationSubmitted, ProjectStage
 from hub.events.base import IdentifierType, MaterialRef, TrustGrade
-from hub.events.cases import CaseCompleted, CaseOutcome
+from hub.events.cases import CaseCompleted, CaseOutcome, CaseWithdrawn
 from hub.events.licenses import LicenseChanged, LicenseIssued, LicenseRenewed
 from hub.events.materials import MaterialReused
 from hub.events.supervision import SupervisionRequested
@@ -208,3 +208,12 @@ def test_property_transfer_with_mortgage_is_one_case_reusing_the_title_on_file(h
     assert completed.outcome is CaseOutcome.APPROVED
     mortgage = [e for e in of(LicenseIssued, caused) if e.license_type == "MORTGAGE_CERTIFICATE"]
     assert [m.holder_id_number for m in mortgage] == [PERSON]
+
+
+def test_a_withdrawn_case_never_completes(hub: Hub) -> None:
+    tasks = of(
+        TaskDispatched,
+        hub.submit("C-W", bundle_code="COMPANY_OPENING", materials=COMPANY_MATERIALS),
+    )
+    hub.feed(CaseWithdrawn(source="window", case_id="C-W", reason="changed plans"))
+    assert of(CaseCompleted, hub.decide_all(tasks)) == []
