@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import signal
 import threading
+from collections.abc import Iterator
 from types import FrameType
 
 import click
@@ -21,7 +23,7 @@ from hub.outbox.table import outbox as outbox_table
 from hub.publisher import Publisher
 from hub.registry import registry_from_settings
 from hub.serde import Serializer
-from hub.settings import load_settings
+from hub.settings import HubSettings, load_settings
 
 database_option = click.option(
     "--database-url",
@@ -39,7 +41,8 @@ def outbox() -> None:
 @database_option
 def init(database_url: str) -> None:
     """Create the outbox table (and its index) if it does not exist."""
-    create_outbox(create_engine_for(database_url))
+    with _database(database_url) as engine:
+        create_outbox(engine)
     click.echo(f"outbox table ready in {_shown(database_url)}")
 
 
@@ -48,16 +51,21 @@ def init(database_url: str) -> None:
 @json_option
 def status(database_url: str, as_json: bool) -> None:
     """Count the rows waiting, sent and dead-lettered."""
-    counts = _counts(create_engine_for(database_url))
+    with _database(database_url) as engine:
+        counts = _counts(engine)
     if as_json:
         emit_json(counts)
         return
-    click.echo(", ".join(f"{count} {name}" for name, count in counts.items()))
+    click.echo(", ".join(f"{count} {name.replace('_', '-')}" for name, count in counts.items()))
 
 
 @outbox.command()
 @database_option
-@click.option("--once", is_flag=True, help="Relay what is waiting now, then exit.")
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Relay what is waiting now (and not held by another relay), then exit.",
+)
 @click.option(
     "--batch",
     type=click.IntRange(min=1),
@@ -76,22 +84,36 @@ def status(database_url: str, as_json: bool) -> None:
 def relay(database_url: str, once: bool, batch: int, interval: float, as_json: bool) -> None:
     """Publish unsent outbox rows in order, marking each only once the broker confirmed it."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    engine = create_engine_for(database_url)
-    settings = load_settings()
-    if settings.kafka.embedded:
-        raise SettingsError(
-            "ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS: the relay needs the broker's address"
-        )
-    serializer = Serializer(registry_from_settings(settings))
-    with Publisher(settings.kafka) as publisher:
-        worker = Relay(engine, publisher, serializer, batch)
-        stats = worker.drain() if once else worker.run(_stop_on_signals(), interval)
+    with _database(database_url) as engine:
+        settings = _broker_settings()
+        serializer = Serializer(registry_from_settings(settings))
+        with Publisher(settings.kafka) as publisher:
+            worker = Relay(engine, publisher, serializer, batch)
+            stats = worker.drain() if once else worker.run(_stop_on_signals(), interval)
     if as_json:
         emit_json(dataclasses.asdict(stats))
     else:
         click.echo(f"{stats.sent} sent, {stats.dead_lettered} dead-lettered")
     if once and stats.dead_lettered:
         raise SystemExit(EXIT_FINDING)
+
+
+def _broker_settings() -> HubSettings:
+    settings = load_settings()
+    if settings.kafka.embedded:
+        raise SettingsError(
+            "ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS: the relay needs the broker's address"
+        )
+    return settings
+
+
+@contextlib.contextmanager
+def _database(url: str) -> Iterator[Engine]:
+    engine = create_engine_for(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _stop_on_signals() -> threading.Event:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,24 @@ def test_an_unreachable_server_becomes_a_database_error() -> None:
         engine.connect(),
     ):
         pass
+
+
+def test_sqlite_readers_do_not_wait_for_a_writer_and_writers_queue(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'hub.db'}")
+    metadata.create_all(engine)
+    row = {"license_id": "L-1", "holder": "A", "status": "VALID", "version": 1}
+    with ThreadPoolExecutor(1) as pool, engine.begin() as writer:
+        upsert(writer, licenses, [row], ["license_id"])
+        assert _rows(engine) == []  # WAL: a reader sees the last commit, without waiting
+        second = pool.submit(_insert_other, engine)
+        time.sleep(0.3)
+        assert not second.done()  # the second writer waits (busy timeout) instead of failing
+    second.result(timeout=10)
+    assert [license_id for license_id, *_ in _rows(engine)] == ["L-1", "L-2"]
+    engine.dispose()
+
+
+def _insert_other(engine: Engine) -> None:
+    row = {"license_id": "L-2", "holder": "B", "status": "VALID", "version": 1}
+    with engine.begin() as conn:
+        insert_ignore(conn, licenses, [row], ["license_id"])

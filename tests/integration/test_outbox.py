@@ -210,7 +210,7 @@ def test_rows_are_published_in_order_with_key_cloudevents_headers_and_avro(
 
 
 def test_an_invalid_row_goes_to_the_dead_letters_with_its_reason_and_the_relay_goes_on(
-    engine: Engine, relay: Relay, kafka_bootstrap: str
+    database: str, engine: Engine, relay: Relay, kafka_bootstrap: str
 ) -> None:
     prefix = f"C-{uuid.uuid4().hex[:8]}"
     before, after = _ratings(prefix, 1, 2)
@@ -247,6 +247,8 @@ def test_an_invalid_row_goes_to_the_dead_letters_with_its_reason_and_the_relay_g
         ).scalar_one()
     assert "less than or equal to 5" in str(reason)
     assert relay.drain().batches == 0
+    status = CliRunner().invoke(cli, ["outbox", "status", "--database-url", database, "--json"])
+    assert json.loads(status.output) == {"waiting": 0, "sent": 2, "dead_lettered": 1}
 
 
 def test_a_rolled_back_business_transaction_leaves_nothing_to_publish(
@@ -331,6 +333,21 @@ def test_a_relay_killed_mid_batch_and_restarted_delivers_every_row_in_order(
     assert {_event_id(message) for message in messages} == {e.event_id for e in events}
     assert len(messages) > len(events)  # the rows delivered but not marked went out again
     assert _first_seen_per_key(messages) == _written_order(events)
+
+
+def test_a_running_relay_finishes_its_batch_and_exits_0_on_sigterm(
+    database: str, engine: Engine, kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    events = _ratings(f"C-{uuid.uuid4().hex[:8]}", aggregates=3, per_aggregate=10)
+    _commit(engine, events)
+    relay = _relay_process(database, kafka_bootstrap, tmp_path, "--interval", "0.05", "--json")
+    _wait_until_sent(engine, len(events), len(events), relay)
+    relay.send_signal(signal.SIGTERM)
+    out, err = relay.communicate(timeout=30)
+
+    assert relay.returncode == 0, err
+    assert json.loads(out)["sent"] == len(events)
+    assert "signal 15: finishing the current batch" in err
 
 
 @pytest.mark.postgres
