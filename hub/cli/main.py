@@ -20,6 +20,7 @@ EXIT_USAGE = 2
 
 COMMANDS: dict[str, str] = {
     "api": "hub.cli.api:api",
+    "archive": "hub.cli.archive:archive",
     "bench": "hub.cli.bench:bench",
     "broker": "hub.cli.broker:broker",
     "catalogue": "hub.cli.catalogue:catalogue",

@@ -1,0 +1,66 @@
+"""``onewindow archive run``, ``stats`` and ``show`` against a broker of the test's own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_pipeline_support import (
+    ONEWINDOW,
+    HubProcess,
+    hub_settings,
+    own_broker,
+    publish,
+    wait_until,
+    workflow_events,
+)
+
+from hub.archive import ArchiveStore
+from hub.db import create_engine_for
+from hub.publisher import Publisher
+from hub.topics import Topic
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def kafka_bootstrap() -> Iterator[str]:
+    with own_broker() as bootstrap:
+        yield bootstrap
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run([ONEWINDOW, *args], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_archiver_alone_keeps_the_log_and_the_archive_shows_it(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    events = workflow_events(cases=2, seed=51)
+    env = os.environ | {
+        "ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "ONEWINDOW_DATA_DIR": str(tmp_path),
+    }
+    store = ArchiveStore(create_engine_for(f"sqlite:///{tmp_path / 'archive.db'}"))
+    archiver = HubProcess(["archive", "run"], env, tmp_path)
+    publish(hub_settings(tmp_path, kafka_bootstrap), events)
+    with Publisher(kafka_bootstrap) as publisher:
+        publisher.publish_raw(Topic.LICENSES, "L-1", b"\x00broken").result(10)
+    wait_until(lambda: store.count() == len(events) + 1, "every message archived")
+    assert archiver.stop() == 0
+
+    counts = json.loads(cli(env, "archive", "stats", "--json"))["topics"]
+    assert sum(counts.values()) == len(events) + 1
+    shown = [json.loads(line) for line in cli(env, "archive", "show", "--json").splitlines()]
+    decoded = {s["headers"]["ce_id"] for s in shown if "record" in s}
+    assert decoded == {event.event_id for event in events}
+    broken = [s for s in shown if "error" in s]
+    assert [(b["topic"], b["key"]) for b in broken] == [(Topic.LICENSES.value, "L-1")]
+    licenses = cli(env, "archive", "show", "--topic", Topic.LICENSES, "--json").splitlines()
+    assert len(licenses) == counts[Topic.LICENSES.value]
