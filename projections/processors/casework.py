@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine
 
 from hub.catalogue import Catalogue
 from hub.events import Event
-from hub.events.applications import ApplicationSubmitted
+from hub.events.applications import ApplicationSubmitted, RejectionReason
 from hub.events.cases import CaseWithdrawn
 from hub.events.credit import CreditRecorded
 from hub.events.licenses import (
@@ -75,6 +75,9 @@ class Casework(JournalledProcessor):
 
     def _submitted(self, conn: Connection, submitted: ApplicationSubmitted) -> list[Event]:
         admitted = self.dispatcher.admit(submitted)
+        if self.book.case(conn, submitted.case_id) is not None:
+            detail = f"case_id: case {submitted.case_id!r} was submitted already"
+            admitted = Refusal(RejectionReason.INVALID_FORM, detail)
         if isinstance(admitted, Refusal):
             return [self.dispatcher.refuse(submitted, admitted)]
         holder, items = admitted

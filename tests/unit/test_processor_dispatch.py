@@ -127,8 +127,8 @@ def test_a_missing_non_essential_material_is_accepted_on_a_signed_commitment(hub
     assert task.commitment_based
 
 
-def _rejection(hub: Hub, **fields: object) -> ApplicationRejected:
-    caused = hub.submit("R-1", **fields)
+def _rejection(hub: Hub, case_id: str = "R-1", **fields: object) -> ApplicationRejected:
+    caused = hub.submit(case_id, **fields)
     (rejected,) = of(ApplicationRejected, caused)
     assert of(TaskDispatched, caused) == []
     return rejected
@@ -229,3 +229,10 @@ def test_a_cautious_item_accepts_a_gap_only_with_good_credit(
     )
     assert bool(of(TaskDispatched, caused)) is accepted
     assert bool(of(ApplicationRejected, caused)) is not accepted
+
+
+def test_a_second_submission_under_a_case_id_in_use_is_rejected(hub: Hub) -> None:
+    hub.submit("C-1", bundle_code="COMPANY_OPENING", materials=COMPANY_MATERIALS)
+    rejected = _rejection(hub, case_id="C-1", item_codes=("HRSS-DJ-001",))
+    assert rejected.reason is RejectionReason.INVALID_FORM
+    assert "'C-1' was submitted already" in rejected.detail
