@@ -110,7 +110,8 @@ def upsert(
 ) -> int:
     """Insert ``rows``, updating ``update_columns`` (default: all but the key) on a key clash.
 
-    Returns the number of rows inserted or updated.
+    Rows that share a key act as if written one after the other. Returns the number of
+    distinct keys inserted or updated.
     """
     batch = [dict(row) for row in rows]
     if not batch:
@@ -120,6 +121,7 @@ def upsert(
     if update_columns is not None:
         _check_columns(table, update_columns)
         updates = list(update_columns)
+    batch = _merged_by_key(batch, key_columns, updates)
     if not updates:
         return insert_ignore(conn, table, batch, key_columns)
     statement = _insert(conn, table)
@@ -143,6 +145,21 @@ def insert_ignore(
     _check_columns(table, key_columns)
     statement = _insert(conn, table).on_conflict_do_nothing(index_elements=list(key_columns))
     return _count(conn, statement, table, key_columns, batch, f"cannot insert into {table.name}")
+
+
+def _merged_by_key(
+    batch: list[dict[str, Any]], key_columns: Sequence[str], updates: Sequence[str]
+) -> list[dict[str, Any]]:
+    """One row per key: the first, with later rows' ``updates`` applied in order."""
+    # PostgreSQL refuses to update one row twice in one statement; SQLite would not mind.
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in batch:
+        key = tuple(row.get(name) for name in key_columns)
+        if key in merged:
+            merged[key].update({name: row[name] for name in updates if name in row})
+        else:
+            merged[key] = row
+    return list(merged.values())
 
 
 def _count(

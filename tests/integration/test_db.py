@@ -101,6 +101,18 @@ def test_upsert_updates_only_the_named_columns(engine: Engine) -> None:
     assert _rows(engine) == [("L-1", "A", "EXPIRED", 1)]
 
 
+def test_rows_sharing_a_key_in_one_batch_apply_in_order(engine: Engine) -> None:
+    first = {"license_id": "L-1", "holder": "A", "status": "VALID", "version": 1}
+    later = first | {"holder": "B", "status": "SUSPENDED", "version": 2}
+    latest = first | {"holder": "C", "status": "REVOKED", "version": 3}
+    twice = [later | {"license_id": "L-2"}, first | {"license_id": "L-2"}]
+    with engine.begin() as conn:
+        written = upsert(conn, licenses, [first, later, latest], ["license_id"], ["status"])
+        ignored = insert_ignore(conn, licenses, twice, ["license_id"])
+    assert (written, ignored) == (1, 1)
+    assert _rows(engine) == [("L-1", "A", "REVOKED", 1), ("L-2", "B", "SUSPENDED", 2)]
+
+
 def test_insert_ignore_keeps_the_first_row_and_counts_the_new_ones(engine: Engine) -> None:
     row = {"license_id": "L-1", "holder": "A", "status": "VALID", "version": 1}
     again = row | {"holder": "B"}
