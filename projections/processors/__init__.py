@@ -11,6 +11,20 @@ processor (``name``)      decides
 ``supervision``           license actions and credit records from inspections
 ========================  ===============================================================
 
+Conventions every consumer of their events can rely on:
+
+* ids: an emitted event's id is a UUID 5 of the processor, its cause's event id, its kind
+  and its subject (:func:`derived_id`); a timer event's of the subject and kind only;
+* a task id is ``<case id>:<item code>``; a commitment id ``<case id>:<material code>``;
+  a supervision id ``<task id>:supervision``; a project stage opened automatically is
+  the case ``<project code>/<stage>`` (the project code defaults to the first case id);
+* working days count days in China (UTC+8), from the day of submission;
+* a license id's TYPE is the catalogue license type without underscores, its ISSUER a
+  credit code derived from the department (:func:`~.issuance.issuer_code`), and its face
+  carries ``item_code``; an approval of an item that needs the holder's own license of
+  the type it yields issues the next version (renewal, or change if the form differs);
+* a supervised item without a license is supervised under its task id as ``license_id``.
+
 The worker builds them once and feeds them decoded events; their state lives in
 ``proc_<name>_…`` tables of the projection database::
 
