@@ -102,8 +102,10 @@ def _core_problems(manifest: Manifest) -> list[str]:
 
 
 def _located(error: jsonschema.ValidationError) -> str:
-    where = "/".join(str(part) for part in error.absolute_path) or "(top)"
-    return f"{where}: {error.message}"
+    # For "not valid under any of the given schemas", name the branch's own complaint.
+    best = jsonschema.exceptions.best_match([error]) or error
+    where = "/".join(str(part) for part in best.absolute_path) or "(top)"
+    return f"{where}: {best.message}"
 
 
 def _venv_first_path() -> str:

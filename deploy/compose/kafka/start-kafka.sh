@@ -5,8 +5,11 @@
 # The admin's SCRAM credential is written into the metadata when the storage is formatted.
 set -eu
 : "${NODE_ID:?}" "${CLUSTER_ID:?}"
-ADMIN_PASSWORD=$(cat /run/secrets/kafka-admin-password)
-CONFIG=/tmp/server.properties
+KAFKA_HOME=${KAFKA_HOME:-/opt/kafka}
+SECRETS=${SECRETS:-/run/secrets}
+CONFIG_DIR=${CONFIG_DIR:-/tmp}
+ADMIN_PASSWORD=$(cat "$SECRETS/kafka-admin-password")
+CONFIG=$CONFIG_DIR/server.properties
 SCRAM=org.apache.kafka.common.security.scram.ScramLoginModule
 PLAIN=org.apache.kafka.common.security.plain.PlainLoginModule
 
@@ -40,12 +43,12 @@ transaction.state.log.min.isr=2
 PROPERTIES
 
 # The admin client's settings, for the health check and the set-up job.
-cat > /tmp/admin.properties <<PROPERTIES
+cat > "$CONFIG_DIR/admin.properties" <<PROPERTIES
 security.protocol=SASL_PLAINTEXT
 sasl.mechanism=SCRAM-SHA-512
 sasl.jaas.config=$SCRAM required username="admin" password="$ADMIN_PASSWORD";
 PROPERTIES
 
-/opt/kafka/bin/kafka-storage.sh format --ignore-formatted --cluster-id "$CLUSTER_ID" \
+"$KAFKA_HOME/bin/kafka-storage.sh" format --ignore-formatted --cluster-id "$CLUSTER_ID" \
   --config "$CONFIG" --add-scram "SCRAM-SHA-512=[name=admin,password=$ADMIN_PASSWORD]"
-exec /opt/kafka/bin/kafka-server-start.sh "$CONFIG"
+exec "$KAFKA_HOME/bin/kafka-server-start.sh" "$CONFIG"
