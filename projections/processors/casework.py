@@ -20,9 +20,7 @@ from hub.events import Event
 from hub.events.applications import ApplicationSubmitted, RejectionReason
 from hub.events.cases import CaseWithdrawn
 from hub.events.credit import CreditRecorded
-from hub.events.licenses import (
-    LicenseVersionEvent,
-)
+from hub.events.licenses import LicenseSuspended, LicenseVersionEvent
 from hub.events.materials import MaterialRegistered
 from hub.events.tasks import SupplementProvided, TaskApproved, TaskRejected
 from hub.topics import Topic
@@ -149,7 +147,8 @@ class Casework(JournalledProcessor):
         return []
 
     def _license_status(self, conn: Connection, event: Any) -> list[Event]:
-        self.library.set_status(conn, event.license_id, STATUS_AFTER[type(event)])
+        until = event.until if isinstance(event, LicenseSuspended) else None
+        self.library.set_status(conn, event.license_id, STATUS_AFTER[type(event)], until)
         return []
 
 

@@ -134,6 +134,7 @@ class Library:
             Column("license_type", String(64), nullable=False),
             Column("status", String(16), nullable=False),
             Column("valid_until", Date),
+            Column("suspended_until", Date),
             Column("face_fields", JSON, nullable=False),
         )
         self.credit = Table(
@@ -181,10 +182,13 @@ class Library:
         if version.predecessor_id is not None:
             self.set_status(conn, version.predecessor_id, LicenseStatus.SUPERSEDED)
 
-    def set_status(self, conn: Connection, license_id: str, status: LicenseStatus) -> None:
-        """Record a license's new status (a license not on file stays unknown)."""
+    def set_status(
+        self, conn: Connection, license_id: str, status: LicenseStatus, until: date | None = None
+    ) -> None:
+        """Record a license's new status and a suspension's last day, if it has one."""
         table = self.licenses
-        conn.execute(table.update().where(table.c.license_id == license_id).values(status=status))
+        values = {"status": status.value, "suspended_until": until}
+        conn.execute(table.update().where(table.c.license_id == license_id).values(**values))
 
     def face_fields(self, conn: Connection, license_id: str) -> dict[str, str]:
         """The face fields of a license on file (empty if unknown)."""
@@ -219,8 +223,13 @@ class Library:
         return found
 
     def _licenses(self, conn: Connection, holder: Holder, day: date) -> dict[str, Source]:
+        licenses = self.licenses.c
+        # A suspension with a last day lifts itself; one without lasts until revoked.
+        lifted = (licenses.status == LicenseStatus.SUSPENDED.value) & (
+            licenses.suspended_until < day
+        )
         query = _of(self.licenses, holder, day).where(
-            self.licenses.c.status == LicenseStatus.VALID.value
+            (licenses.status == LicenseStatus.VALID.value) | lifted
         )
         return {
             row.license_type: Source(

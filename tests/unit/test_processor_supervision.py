@@ -108,3 +108,19 @@ def test_a_license_expires_once_after_its_last_valid_day_and_is_no_longer_reused
     renewal = hub.submit("S-2", item_codes=("FD-XK-002",), materials=materials("APPLICATION_FORM"))
     (rejected,) = of(ApplicationRejected, renewal)
     assert "FOOD_BUSINESS_LICENSE_COPY" in rejected.detail
+
+
+def test_a_suspended_license_is_reused_again_after_its_last_suspended_day(
+    hub: Hub, clock: ManualClock
+) -> None:
+    request = _food_license(hub, on_commitment=False)
+    rectify = InspectionResult.RECTIFICATION_REQUIRED
+    _inspect(hub, request, rectify, rectify_by=date(2026, 12, 4))
+    change = {"item_codes": ("FD-XK-003",), "materials": materials("APPLICATION_FORM")}
+
+    suspended = hub.submit("S-2", **change)
+    clock.set(datetime(2026, 12, 5, 1, tzinfo=UTC))
+    lifted = hub.submit("S-3", **change)
+
+    assert "FOOD_BUSINESS_LICENSE_COPY" in of(ApplicationRejected, suspended)[0].detail
+    assert of(ApplicationRejected, lifted) == []
