@@ -67,34 +67,36 @@ class Disclosure:
     def release(self, answer: BaseModel | Sequence[BaseModel]) -> Any:
         """The answer as JSON-ready data, subjects masked unless granted, each access recorded."""
         seen: dict[tuple[str, str], str | None] = {}
-        shown = self._walk(_json(answer), seen, None)
+        shown = _json(answer)
+        self._visit(shown, seen, None)
         for (id_type, id_number), case_id in seen.items():
             self._record(id_type, id_number, case_id)
         return shown
 
-    def _walk(self, value: Any, seen: dict[tuple[str, str], str | None], case: Any) -> Any:
+    def _visit(self, value: Any, seen: dict[tuple[str, str], str | None], case: Any) -> None:
+        """Mask, in place, every subject inside ``value`` (fresh JSON data) and note it."""
         if isinstance(value, list):
-            return [self._walk(item, seen, case) for item in value]
-        if not isinstance(value, dict):
-            return value
+            for item in value:
+                if isinstance(item, dict | list):
+                    self._visit(item, seen, case)
+            return
         case = value.get("case_id", case)
         if "id_type" in value and "id_number" in value:
             seen.setdefault((value["id_type"], value["id_number"]), case)
-            return self._subject(value)
-        shown = {name: self._walk(item, seen, case) for name, item in value.items()}
-        if "face_fields" in shown and not self.full and _of_person(value):
-            shown["face_fields"] = dict.fromkeys(shown["face_fields"], WITHHELD)
-        return shown
+            self._mask(value)
+            return
+        for item in value.values():
+            if isinstance(item, dict | list):
+                self._visit(item, seen, case)
+        if "face_fields" in value and not self.full and _of_person(value):
+            value["face_fields"] = dict.fromkeys(value["face_fields"], WITHHELD)
 
-    def _subject(self, subject: dict[str, Any]) -> dict[str, Any]:
+    def _mask(self, subject: dict[str, Any]) -> None:
         if self.full or subject["id_type"] != IdentifierType.RESIDENT_ID:
-            return dict(subject)
+            return
         name = subject.get("name")
-        return {
-            **subject,
-            "id_number": mask(subject["id_number"]),
-            "name": name[:1] + "*" * (len(name) - 1) if name else name,
-        }
+        subject["id_number"] = mask(subject["id_number"])
+        subject["name"] = name[:1] + "*" * (len(name) - 1) if name else name
 
     def _record(self, id_type: str, id_number: str, case_id: Any) -> None:
         self._sink(

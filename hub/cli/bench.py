@@ -35,6 +35,31 @@ def serde(records: int, rounds: int, as_json: bool) -> None:
         sys.exit(EXIT_FINDING)
 
 
+@bench.command("query")
+@click.option("--cases", default=250_000, show_default=True, type=click.IntRange(min=100))
+@click.option("--requests", default=2000, show_default=True, type=click.IntRange(min=100))
+@click.option(
+    "--ingest",
+    type=click.Choice(["process", "thread"]),
+    default="process",
+    show_default=True,
+    help="Run the ingesting pipeline as a worker process or a thread of this one.",
+)
+@json_option
+def query(cases: int, requests: int, ingest: str, as_json: bool) -> None:
+    """Read latency (case by id, statistics) while a pipeline ingests; exit 1 above target."""
+    from hub.bench.query import run as run_query  # loads the API and projections only here
+
+    result = run_query(cases=cases, requests=requests, mode=ingest)
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        for name, value in result.as_dict().items():
+            click.echo(f"{name}: {value}")
+    if not result.passed:
+        sys.exit(EXIT_FINDING)
+
+
 def _line(name: str, ours: float, raw: float, target: float) -> None:
     ratio = ours / raw
     verdict = "pass" if ratio >= target else "FAIL"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, exists, select
+from sqlalchemy import Connection, RowMapping, Select, bindparam, exists, select
 
 from hub.queries import shapes
 from hub.queries.models import CaseDetail, CaseSummary, Page, TaskView, TimelineEntry
@@ -40,18 +40,25 @@ class CaseFilter:
     overdue: bool | None = None
 
 
+# Built once: the hottest read of the API, so no statement is rebuilt per request.
+_CASE = select(case_table, _OVERDUE).where(case_table.c.case_id == bindparam("case_id"))
+_TASKS = select(tasks).where(tasks.c.case_id == bindparam("case_id")).order_by(tasks.c.task_id)
+# By task id: deadline_alerts is indexed on it, not on the case.
+_ALERTS = select(deadline_alerts).where(
+    deadline_alerts.c.task_id.in_(bindparam("task_ids", expanding=True))
+)
+
+
 def find_case(conn: Connection, case_id: str) -> CaseDetail | None:
     """The case ``case_id`` with its tasks and timeline, or None if there is no such case."""
-    row = conn.execute(select(case_table, _OVERDUE).where(case_table.c.case_id == case_id))
-    found = row.mappings().first()
+    found = conn.execute(_CASE, {"case_id": case_id}).mappings().first()
     if found is None:
         return None
-    task_rows = conn.execute(
-        select(tasks).where(tasks.c.case_id == case_id).order_by(tasks.c.task_id)
-    ).mappings()
+    task_rows = conn.execute(_TASKS, {"case_id": case_id}).mappings()
     views = [shapes.task(task) for task in task_rows]
-    alerts = conn.execute(select(deadline_alerts).where(deadline_alerts.c.case_id == case_id))
-    timeline = _timeline(found, views, list(alerts.mappings()))
+    task_ids = [task.task_id for task in views]
+    alerts = conn.execute(_ALERTS, {"task_ids": task_ids}).mappings().all()
+    timeline = _timeline(found, views, list(alerts))
     summary = shapes.case_summary(found)
     return CaseDetail.model_validate(
         {**found, **summary.model_dump(), "tasks": views, "timeline": timeline}

@@ -1,0 +1,279 @@
+"""How fast the read side answers while the pipeline writes: case by id and statistics.
+
+The read model is loaded with ``cases`` cases by bulk SQL (rows shaped like the
+projector's, tasks per catalogue item), then a thread applies generated event batches
+through the :class:`~projections.engine.Projector` for the whole measurement. Meanwhile
+the bench times what a route does in-process (query + disclosure) and the same requests
+over HTTP against uvicorn on a free port, and reports p50/p99 of each.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import statistics as stats
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import Connection, Engine, Table, insert
+
+from hub.api.app import create_app
+from hub.api.context import Hooks
+from hub.api.disclosure import Caller, Disclosure
+from hub.api.testing import running_server
+from hub.catalogue import Item, load_catalogue
+from hub.db import create_engine_for
+from hub.identifiers.generate import random_resident_id, random_uscc
+from hub.queries import find_case
+from hub.settings import load_settings
+from projections.engine import Projector
+from projections.model import row_template
+from projections.tables import cases, tasks
+from projections.testing import event_stream
+
+TARGETS_MS = {"case_in_process": 1.0, "case_http": 5.0, "stats_in_process": 5.0}
+START = datetime(2025, 1, 6, 1, 0, tzinfo=UTC)
+_CHUNK = 20_000
+_INGEST_BATCH = 200
+
+
+@dataclass(frozen=True)
+class QueryBench:
+    """Latency percentiles in milliseconds, and what the pipeline wrote meanwhile."""
+
+    cases: int
+    requests: int
+    load_seconds: float
+    case_in_process_p50_ms: float
+    case_in_process_p99_ms: float
+    case_http_p50_ms: float
+    case_http_p99_ms: float
+    stats_in_process_p50_ms: float
+    stats_in_process_p99_ms: float
+    stats_http_p50_ms: float
+    stats_http_p99_ms: float
+    ingest: str
+    events_ingested: int
+    ingest_events_per_s: float
+
+    @property
+    def passed(self) -> bool:
+        """True when every p99 meets its target."""
+        figures = asdict(self)
+        return all(figures[f"{name}_p99_ms"] <= target for name, target in TARGETS_MS.items())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The figures, the targets and ``passed``, for ``--json``."""
+        return {**asdict(self), "targets_p99_ms": TARGETS_MS, "passed": self.passed}
+
+
+def run(
+    cases: int = 250_000, requests: int = 2000, seed: int = 1, mode: str = "process"
+) -> QueryBench:
+    """Load ``cases`` cases, start ingesting, and time ``requests`` requests of each kind."""
+    with tempfile.TemporaryDirectory(prefix="onewindow-bench-") as folder:
+        url = f"sqlite:///{Path(folder) / 'read.db'}"
+        engine = create_engine_for(url)
+        try:
+            return _measure(engine, _Ingest(engine, url, seed, mode), cases, requests, seed)
+        finally:
+            engine.dispose()
+
+
+def _measure(engine: Engine, ingest: _Ingest, count: int, requests: int, seed: int) -> QueryBench:
+    started = time.perf_counter()
+    Projector(engine)  # creates the tables exactly as the pipeline does
+    load(engine, count, random.Random(seed))
+    load_seconds = time.perf_counter() - started
+    pick = random.Random(seed + 1)
+    ids = [case_id(pick.randrange(count)) for _ in range(requests)]
+    app = create_app(load_settings(), engine, Hooks(access_sink=lambda _event: None))
+    context = app.state.context
+    context.statistics.get()  # the first snapshot is computed on the request path
+    with ingest, running_server(app) as url, httpx.Client() as client:
+        release = Disclosure(Caller("bench", None, "bench"), False, lambda _e: None, "bench")
+        case_local = _times(ids, lambda i: release.release(_case(engine, i)))
+        stats_local = _times(ids, lambda _i: release.release(context.statistics.get()))
+        case_http = _times(ids, lambda i: client.get(f"{url}/api/v1/cases/{i}").raise_for_status())
+        stats_http = _times(
+            ids, lambda _i: client.get(f"{url}/api/v1/statistics").raise_for_status()
+        )
+    context.statistics.close()
+    return QueryBench(
+        count,
+        requests,
+        round(load_seconds, 1),
+        *_percentiles(case_local),
+        *_percentiles(case_http),
+        *_percentiles(stats_local),
+        *_percentiles(stats_http),
+        ingest.mode,
+        ingest.events,
+        round(ingest.events / ingest.seconds, 1),
+    )
+
+
+def _case(engine: Engine, wanted: str) -> Any:
+    with engine.connect() as conn:
+        found = find_case(conn, wanted)
+    if found is None:
+        raise LookupError(f"bench case {wanted} was not loaded")
+    return found
+
+
+def _get(client: httpx.Client, url: str) -> None:
+    client.get(url).raise_for_status()
+
+
+def _times(ids: list[str], call: Callable[[str], object]) -> list[float]:
+    spent = []
+    for wanted in ids:
+        began = time.perf_counter()
+        call(wanted)
+        spent.append((time.perf_counter() - began) * 1000)
+    return spent
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    cuts = stats.quantiles(samples, n=100, method="inclusive")
+    return round(stats.median(samples), 3), round(cuts[98], 3)
+
+
+class _Ingest:
+    """Generated event batches applied through the projector until stopped.
+
+    ``process`` runs the loop in a process of its own, as ``onewindow worker`` runs in
+    production; ``thread`` runs it in this process, as ``onewindow up`` does, where it
+    competes with the requests for the interpreter lock.
+    """
+
+    def __init__(self, engine: Engine, url: str, seed: int, mode: str) -> None:
+        kind = multiprocessing.get_context("spawn") if mode == "process" else None
+        self._stop = kind.Event() if kind else threading.Event()
+        self._count = (kind or multiprocessing.get_context("spawn")).Value("q", 0)
+        # A thread shares the API's engine, so its commits invalidate the statistics.
+        args = (url if kind else engine, seed, self._stop, self._count)
+        runner = kind.Process if kind else threading.Thread
+        self._runner = runner(target=ingest, args=args, name="bench-ingest", daemon=True)
+        self.seconds = 0.0
+        self.mode = mode
+
+    @property
+    def events(self) -> int:
+        """Events applied so far."""
+        return int(self._count.value)
+
+    def __enter__(self) -> _Ingest:
+        self._runner.start()
+        while self.events == 0 and self._runner.is_alive():
+            time.sleep(0.05)
+        self._began = time.perf_counter()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._runner.join()
+        self.seconds = time.perf_counter() - self._began
+
+
+def ingest(target: Engine | str, seed: int, stop: Any, count: Any) -> None:
+    """Apply batches of generated events to the read models at ``target`` until ``stop``."""
+    projector = Projector(target)
+    events = event_stream(seed=seed, cases=10_000_000)
+    while not stop.is_set():
+        batch = list(islice(events, _INGEST_BATCH))
+        projector.apply(batch)
+        with count.get_lock():
+            count.value += len(batch)
+    projector.close()
+
+
+def case_id(number: int) -> str:
+    """The id of bulk-loaded case ``number``; apart from the generator's ``C-`` ids."""
+    return f"B-{number:07d}"
+
+
+def load(engine: Engine, count: int, rng: random.Random) -> None:
+    """Insert ``count`` cases and their tasks in bulk, shaped as the projector writes them."""
+    bundles = [list(bundle.items) for bundle in load_catalogue().bundles.values()]
+    holders = [(random_uscc(rng), "USCC") for _ in range(2000)]
+    holders += [(random_resident_id(rng, date(2025, 1, 1)), "RESIDENT_ID") for _ in range(2000)]
+    rows = (_case_rows(n, rng, rng.choice(bundles), rng.choice(holders)) for n in range(count))
+    while chunk := list(islice(rows, _CHUNK // 5)):
+        with engine.begin() as conn:
+            _bulk_insert(conn, cases, [case for case, _ in chunk])
+            _bulk_insert(conn, tasks, [task for _, made in chunk for task in made])
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One driver-level executemany, values converted by the columns' own bind processors."""
+    names = list(rows[0])
+    convert = [table.c[name].type.bind_processor(conn.dialect) for name in names]
+    statement = str(insert(table).compile(dialect=conn.dialect, column_keys=names))
+    values = [
+        tuple(c(row[n]) if c else row[n] for n, c in zip(names, convert, strict=True))
+        for row in rows
+    ]
+    conn.exec_driver_sql(statement, values)
+
+
+_CASE = row_template(cases)
+_TASK = row_template(tasks)
+
+
+def _case_rows(
+    number: int, rng: random.Random, items: list[Item], holder: tuple[str, str]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    submitted = START + timedelta(minutes=2 * number)
+    made = [
+        _task_row(number, index, item, submitted.date(), rng) for index, item in enumerate(items)
+    ]
+    saved = sum(len(task["reused_material_codes"]) for task in made)
+    case = {
+        **_CASE,
+        "case_id": case_id(number),
+        "applicant_id_number": holder[0],
+        "applicant_id_type": holder[1],
+        "applicant_name": f"申请人{number % 997}",
+        "item_codes": [item.code for item in items],
+        "status": "completed",
+        "outcome": "APPROVED",
+        "submitted_at": submitted,
+        "completed_at": submitted + timedelta(days=rng.randint(1, 9)),
+        "working_days": rng.randint(1, 7),
+        "tasks_total": len(made),
+        "tasks_approved": len(made),
+        "submissions_saved": saved,
+        "rating_score": rng.randint(3, 5),
+    }
+    return case, made
+
+
+def _task_row(number: int, index: int, item: Item, day: date, rng: random.Random) -> dict[str, Any]:
+    used = rng.randint(1, item.promised_days + 2)
+    return {
+        **_TASK,
+        "task_id": f"{case_id(number)}-T{index + 1}",
+        "case_id": case_id(number),
+        "department": item.department.code,
+        "item_code": item.code,
+        "category": item.category.value,
+        "status": "approved",
+        "dispatched_on": day,
+        "accepted_on": day,
+        "decided_on": day + timedelta(days=used),
+        "statutory_days": item.statutory_days,
+        "promised_days": item.promised_days,
+        "working_days_used": used,
+        "warned": used >= item.promised_days,
+        "overdue": used > item.promised_days,
+        "reused_material_codes": [r.code for r in item.requirements if rng.random() < 0.4],
+    }

@@ -1,0 +1,35 @@
+"""``onewindow bench query`` measures reads while a pipeline really ingests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from hub.bench.query import TARGETS_MS, run
+from hub.cli.main import cli
+
+pytestmark = pytest.mark.integration
+
+
+def test_reads_are_timed_while_a_thread_ingests() -> None:
+    result = run(cases=400, requests=100, mode="thread")
+    figures = result.as_dict()
+    assert result.events_ingested > 0
+    for name in ("case_in_process", "case_http", "stats_in_process", "stats_http"):
+        assert 0 < figures[f"{name}_p50_ms"] <= figures[f"{name}_p99_ms"]
+    assert figures["passed"] == all(
+        figures[f"{name}_p99_ms"] <= target for name, target in TARGETS_MS.items()
+    )
+
+
+def test_the_command_reports_json_with_a_worker_process() -> None:
+    outcome = CliRunner().invoke(
+        cli, ["bench", "query", "--cases", "300", "--requests", "100", "--json"]
+    )
+    report = json.loads(outcome.output)
+    assert outcome.exit_code == (0 if report["passed"] else 1)
+    assert report["ingest"] == "process"
+    assert report["events_ingested"] > 0
+    assert report["cases"] == 300
