@@ -20,7 +20,12 @@ from hub.catalogue import BreachAction, Catalogue
 from hub.db import insert_ignore
 from hub.events import Event
 from hub.events.base import IdentifierType
-from hub.events.commitments import CommitmentBreached, CommitmentFulfilled, CommitmentMade
+from hub.events.commitments import (
+    CommitmentBreached,
+    CommitmentFulfilled,
+    CommitmentKind,
+    CommitmentMade,
+)
 from hub.events.credit import CreditCause, CreditEffect, CreditRecorded
 from hub.events.licenses import LicenseRevoked, LicenseSuspended, LicenseVersionEvent
 from hub.events.materials import MaterialRegistered
@@ -98,13 +103,15 @@ class CommitmentKeeper(JournalledProcessor):
         return []
 
     def _made(self, conn: Connection, made: CommitmentMade) -> list[Event]:
+        if made.kind is not CommitmentKind.MISSING_MATERIAL or made.material_code is None:
+            return []  # a promise that conditions are met is checked by inspection, not time
         row = {
             "commitment_id": made.commitment_id,
             "case_id": made.case_id,
             "holder_type": made.holder_id_type.value,
             "holder_id": made.holder_id_number,
             "holder_name": made.holder_name,
-            "material_code": made.material_code or "",
+            "material_code": made.material_code,
             "due_date": made.due_date,
             "state": OPEN,
         }
