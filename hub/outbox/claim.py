@@ -7,7 +7,8 @@ the backlog without two of them sending one aggregate's events at once. Row lock
 (``FOR UPDATE SKIP LOCKED``) would not do: a second relay could skip a locked row and
 send the same aggregate's next one first. The rows are read again after locking, in a
 new statement (READ COMMITTED), so rows another relay has just marked are not sent again.
-The locks go when the batch's transaction ends, also when its relay is killed.
+The locks go when the batch's transaction ends, also when its relay is killed. Locks are
+keyed by a hash of the aggregate: two aggregates that share one only wait for each other.
 
 SQLite has a single writer; run one relay per database file there. A second one would
 only cause duplicates, never a reordering once consumers drop them by event id.
