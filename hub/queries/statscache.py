@@ -62,12 +62,16 @@ class StatisticsCache:
         """Mark the snapshot out of date, for writers this cache cannot see."""
         self._dirty = True
 
-    def close(self) -> None:
-        """Stop listening to the engine and wait for a running refresh."""
-        event.remove(self._engine, "commit", self._written)
+    def settle(self) -> None:
+        """Wait for a running background refresh to finish."""
         refreshing = self._refreshing
         if refreshing is not None:
             refreshing.join()
+
+    def close(self) -> None:
+        """Stop listening to the engine and wait for a running refresh."""
+        event.remove(self._engine, "commit", self._written)
+        self.settle()
 
     def _written(self, _conn: Connection) -> None:
         self._dirty = True
