@@ -21,7 +21,7 @@ from hub.publisher import Delivery, Publisher
 from hub.registry import EmbeddedRegistry
 from hub.topics import Topic
 
-READ_IDLE = 1.5
+READ_IDLE = 1.0
 
 
 class SimulatedCrash(Exception):  # noqa: N818 - named for what it stands for, not a hub error
