@@ -52,8 +52,11 @@ def create_app(
     engine = engine or create_engine_for(settings.effective_database_url)
     _prepare(engine)
     app = FastAPI(title="onewindow", version=__version__, description=DESCRIPTION)
+    hooks = hooks or Hooks()
     metrics = Metrics()
-    app.state.context = ApiContext(engine, StatisticsCache(engine), metrics, hooks or Hooks())
+    for name, (documentation, read) in hooks.gauges.items():
+        metrics.gauge(name, documentation, read)
+    app.state.context = ApiContext(engine, StatisticsCache(engine), metrics, hooks)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     errors.install(app)
     for router in ROUTERS:

@@ -21,6 +21,8 @@ from projections.model import CHINA
 
 #: A readiness check: None when ready, else why not.
 Check = Callable[[], str | None]
+#: A gauge others feed: its help text and how to read it at each scrape.
+GaugeSource = tuple[str, Callable[[], float]]
 
 
 def china_today() -> date:
@@ -30,12 +32,18 @@ def china_today() -> date:
 
 @dataclass
 class Hooks:
-    """What the hosting process plugs into the API; every one has a safe default."""
+    """What the hosting process plugs into the API; every one has a safe default.
+
+    ``readiness`` maps check names (``broker``, ``processors``) to checks for ``/readyz``;
+    ``gauges`` maps metric names (``onewindow_events_processed``, ``onewindow_dead_letters``,
+    ``onewindow_consumer_lag``) to their help text and reader, published on ``/metrics``.
+    """
 
     access_sink: AccessSink = log_access
     grants: GrantPolicy = no_grants
     check_signature: SignatureChecker = not_checked
     readiness: dict[str, Check] = field(default_factory=dict)
+    gauges: dict[str, GaugeSource] = field(default_factory=dict)
     today: Callable[[], date] = china_today
 
 

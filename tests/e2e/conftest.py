@@ -45,15 +45,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+def dashboard_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'read.db'}"
     fill(url, 120, seed=21)
     return url
 
 
 @pytest.fixture(scope="session")
-def dashboard(database: str) -> Iterator[str]:
-    app = create_app(load_settings(database_url=database))
+def dashboard(dashboard_database: str) -> Iterator[str]:
+    app = create_app(load_settings(database_url=dashboard_database))
     with running_server(app) as url:
         yield url
     app.state.context.statistics.close()

@@ -15,8 +15,8 @@ from projections.tables import cases, licenses
 pytestmark = pytest.mark.e2e
 
 
-def first(database: str, query: object) -> tuple[str, ...]:
-    engine = create_engine_for(database)
+def first(url: str, query: object) -> tuple[str, ...]:
+    engine = create_engine_for(url)
     with engine.connect() as conn:
         row = conn.execute(query).one()  # type: ignore[call-overload]
     engine.dispose()
@@ -41,8 +41,9 @@ def test_overview_shows_attention_first_and_charts(page: Page, artifacts: Path) 
     page.screenshot(path=str(artifacts / "dashboard-overview.png"), full_page=True)
 
 
-def test_case_search_opens_the_case_with_its_timeline(page: Page, database: str) -> None:
-    (case_id,) = first(database, select(cases.c.case_id).where(cases.c.tasks_total > 2).limit(1))
+def test_case_search_opens_the_case_with_its_timeline(page: Page, dashboard_database: str) -> None:
+    query = select(cases.c.case_id).where(cases.c.tasks_total > 2).limit(1)
+    (case_id,) = first(dashboard_database, query)
     page.goto("/")
     page.fill("#case-search", case_id)
     page.click("form[action='/search/cases'] button")
@@ -51,9 +52,12 @@ def test_case_search_opens_the_case_with_its_timeline(page: Page, database: str)
     assert page.locator("#timeline li").count() >= 3
 
 
-def test_holder_search_lists_cases_with_the_number_masked(page: Page, database: str) -> None:
+def test_holder_search_lists_cases_with_the_number_masked(
+    page: Page, dashboard_database: str
+) -> None:
     person = cases.c.applicant_id_type == "RESIDENT_ID"
-    (holder,) = first(database, select(cases.c.applicant_id_number).where(person).limit(1))
+    query = select(cases.c.applicant_id_number).where(person).limit(1)
+    (holder,) = first(dashboard_database, query)
     page.goto("/")
     page.fill("#case-search", holder)
     page.click("form[action='/search/cases'] button")
@@ -62,11 +66,12 @@ def test_holder_search_lists_cases_with_the_number_masked(page: Page, database: 
     assert mask(holder) in page.content()
 
 
-def test_license_search_verifies_the_license(page: Page, database: str) -> None:
-    valid, cancelled = (
-        first(database, select(licenses.c.license_id).where(licenses.c.status == s).limit(1))[0]
-        for s in ("valid", "cancelled")
-    )
+def test_license_search_verifies_the_license(page: Page, dashboard_database: str) -> None:
+    with_status = [
+        select(licenses.c.license_id).where(licenses.c.status == status).limit(1)
+        for status in ("valid", "cancelled")
+    ]
+    valid, cancelled = (first(dashboard_database, query)[0] for query in with_status)
     page.goto("/")
     page.fill("#license-search", valid)
     page.click("form[action='/search/licenses'] button")

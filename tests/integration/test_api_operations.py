@@ -47,8 +47,8 @@ def test_an_unreachable_database_is_not_ready() -> None:
 def test_metrics_parse_as_prometheus_text_with_latency_per_route(tmp_path: Path) -> None:
     url_db = f"sqlite:///{tmp_path / 'm.db'}"
     fill(url_db, 20)
-    app = create_app(load_settings(database_url=url_db))
-    app.state.context.metrics.gauge("onewindow_consumer_lag", "Messages behind", lambda: 42.0)
+    hooks = Hooks(gauges={"onewindow_consumer_lag": ("Messages behind", lambda: 42.0)})
+    app = create_app(load_settings(database_url=url_db), hooks=hooks)
     with running_server(app) as url, httpx.Client(base_url=url) as client:
         for _ in range(3):
             assert client.get("/api/v1/cases/C-0000001").status_code == 200
