@@ -17,6 +17,7 @@ import pydantic
 
 from connectors.file_import.config import FileImportConfig
 from hub.events import Event
+from hub.identifiers import kind_for_identifier_type, validate
 
 # A fixed namespace: the same file row gets the same event id on every machine.
 ROW_NAMESPACE = uuid.UUID("5b0c1e0e-6f77-4f1e-9d3a-636f6e6e6563")
@@ -53,9 +54,26 @@ def to_event(
     """The validated event of a row, or every problem with it, each naming its field."""
     fields = event_fields(values, config) | {"event_id": event_id}
     try:
-        return config.model.model_validate(fields)
+        event = config.model.model_validate(fields)
     except pydantic.ValidationError as exc:
         return [_problem(error, config) for error in exc.errors()]
+    problems = identifier_problems(event)
+    return [Problem(_named(p.field, config), p.reason) for p in problems] if problems else event
+
+
+def identifier_problems(event: Event) -> list[Problem]:
+    """Each ``X_id_number`` checked as the scheme its ``X_id_type`` names (USCC, resident)."""
+    problems = []
+    for type_field in type(event).model_fields:
+        number_field = type_field.removesuffix("_type") + "_number"
+        if not type_field.endswith("_id_type") or number_field not in type(event).model_fields:
+            continue
+        id_type, number = getattr(event, type_field), getattr(event, number_field)
+        verdict = validate(kind_for_identifier_type(str(id_type)), str(number))
+        if not verdict.valid:
+            reason = f"{id_type} {number!r} is invalid: {verdict.reason}"
+            problems.append(Problem(number_field, reason))
+    return problems
 
 
 def key_of(values: dict[str, Any] | None, config: FileImportConfig) -> str | None:
@@ -69,6 +87,10 @@ def key_of(values: dict[str, Any] | None, config: FileImportConfig) -> str | Non
 
 def _problem(error: Any, config: FileImportConfig) -> Problem:
     field = ".".join(str(part) for part in error["loc"]) or "row"
+    return Problem(_named(field, config), f"{error['msg']} (got {error.get('input')!r})")
+
+
+def _named(field: str, config: FileImportConfig) -> str:
+    """The field, with the file's column when the mapping renames it."""
     column = config.columns.get(field, field)
-    where = field if column == field else f"{field} (column {column})"
-    return Problem(where, f"{error['msg']} (got {error.get('input')!r})")
+    return field if column == field else f"{field} (column {column})"

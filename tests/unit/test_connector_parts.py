@@ -132,3 +132,19 @@ def test_answers_are_sorted_by_whether_trying_again_helps(
     assert type(caught.value) is error
     if isinstance(caught.value, BackpressureError):
         assert caught.value.retry_after == 3.0
+
+
+def test_identifier_numbers_are_checked_against_their_type(tmp_path: Path) -> None:
+    cfg = config(
+        tmp_path,
+        event_type="ApplicationRejected",
+        columns={"applicant_id_number": "Applicant"},
+    )
+    row = {"case_id": "C-1", "applicant_id_type": "USCC", "Applicant": "91350200776049653B"}
+    row |= {"reason": "INVALID_FORM", "detail": "no site plan"}
+    problems = to_event(row, cfg, "id-1")
+    assert isinstance(problems, list), problems
+    assert [p.field for p in problems] == ["applicant_id_number (column Applicant)"]
+    assert "USCC '91350200776049653B' is invalid" in problems[0].reason
+    valid = to_event(row | {"Applicant": "91350200776049653A"}, cfg, "id-1")
+    assert not isinstance(valid, list), valid
