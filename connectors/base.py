@@ -1,7 +1,7 @@
 """The connector interfaces: a Source brings a department's data in, a Sink takes events out.
 
 Both follow Kafka Connect's ``SourceTask``/``SinkTask``: small classes with a config model,
-run by :mod:`connectors.runner` as their own process. The runner owns the broker, the
+run by :mod:`connectors.running` as their own process. The runner owns the broker, the
 retries and the dead letters; a connector only talks to its department system.
 
 Guarantees, for both kinds: delivery is at least once, order is kept per key (one case,
