@@ -1,14 +1,18 @@
 """The base of every event: an immutable value with an id, a time, a source and a version.
 
 Subclasses name their topic and the field that keys them; the event name is the class
-name, and ``schema_version`` is the ``.avsc`` version the model mirrors.
+name, and ``schema_version`` is the ``.avsc`` version the model mirrors. A model checks
+everything its Avro schema would (an Avro ``int`` is :data:`AvroInt`, 32 bits), also when
+copied with changes, so a constructed event always encodes and the publisher need not
+walk the schema again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 from uuid import uuid4
 
 import pydantic
@@ -16,6 +20,11 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from hub.errors import ValidationError
 from hub.topics import Topic
+
+# An Avro "int" is 32 bits; a wider value would go out as a long and break every reader.
+# Narrow it as Annotated[AvroInt, Field(ge=1)]: a Field given as the default would replace
+# these bounds rather than add to them.
+AvroInt = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 class IdentifierType(StrEnum):
@@ -46,6 +55,12 @@ class Value(BaseModel):
     """An immutable value that refuses unknown fields: the base of events and their parts."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, validated like a new value (pydantic's copy is not)."""
+        if update is None:
+            return super().model_copy(deep=deep)
+        return self.model_validate({**dict(self), **update})
 
 
 class MaterialRef(Value):

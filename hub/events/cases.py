@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from hub.events.base import Event
+from hub.events.base import AvroInt, Event
 from hub.topics import Topic
 
 
@@ -34,7 +34,7 @@ class CaseCompleted(CaseEvent):
     outcome: CaseOutcome
     approved_task_ids: tuple[str, ...]
     rejected_task_ids: tuple[str, ...] = ()
-    working_days: int
+    working_days: AvroInt
 
 
 class CaseWithdrawn(CaseEvent):
@@ -46,5 +46,5 @@ class CaseWithdrawn(CaseEvent):
 class CaseRated(CaseEvent):
     """The applicant rated a finished case (one case, one rating)."""
 
-    score: int = Field(ge=1, le=5)
+    score: Annotated[AvroInt, Field(ge=1, le=5)]
     comment: str | None = None

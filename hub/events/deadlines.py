@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import ClassVar
 
-from hub.events.base import Event
+from hub.events.base import AvroInt, Event
 from hub.topics import Topic
 
 
@@ -33,10 +33,10 @@ class DeadlineEvent(Event):
 class DeadlineWarned(DeadlineEvent):
     """A task is close to one of its time limits."""
 
-    working_days_left: int
+    working_days_left: AvroInt
 
 
 class DeadlineOverdue(DeadlineEvent):
     """A task passed one of its time limits undecided."""
 
-    working_days_overdue: int
+    working_days_overdue: AvroInt

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from hub.events.base import Event, IdentifierType
+from hub.events.base import AvroInt, Event, IdentifierType
 from hub.topics import Topic
 
 
@@ -32,7 +32,7 @@ class LicenseVersionEvent(LicenseEvent):
     valid_from: date
     valid_until: date | None = None
     face_fields: dict[str, str] = Field(default_factory=dict)
-    version: int = Field(ge=1)
+    version: Annotated[AvroInt, Field(ge=1)]
     predecessor_id: str | None = None
     case_id: str | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from hub.events.base import Event, ItemCategory, MaterialRef
+from hub.events.base import AvroInt, Event, ItemCategory, MaterialRef
 from hub.topics import Topic
 
 
@@ -26,8 +26,8 @@ class TaskDispatched(TaskEvent):
     item_code: str
     category: ItemCategory
     commitment_based: bool
-    statutory_days: int
-    promised_days: int
+    statutory_days: AvroInt
+    promised_days: AvroInt
     statutory_due_date: date
     promised_due_date: date
     reused_material_codes: tuple[str, ...] = ()
@@ -64,7 +64,7 @@ class TaskSuspended(TaskEvent):
 class TaskResumed(TaskEvent):
     """A suspended task resumed; its limits moved by the working days it was paused."""
 
-    paused_working_days: int
+    paused_working_days: AvroInt
     statutory_due_date: date
     promised_due_date: date
 
@@ -75,7 +75,7 @@ class TaskApproved(TaskEvent):
     department: str
     officer: str
     commitment_based: bool
-    working_days_used: int
+    working_days_used: AvroInt
 
 
 class TaskRejected(TaskEvent):
@@ -84,7 +84,7 @@ class TaskRejected(TaskEvent):
     department: str
     officer: str
     reason: str
-    working_days_used: int
+    working_days_used: AvroInt
 
 
 class TaskHandledOnBehalf(TaskEvent):

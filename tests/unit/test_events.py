@@ -7,25 +7,28 @@ import types
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import fastavro
+import pydantic
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
 from test_events_examples import EXAMPLES, WHEN, example
 
 from hub.errors import SchemaError, UnknownSchemaError, ValidationError
 from hub.events import EVENT_MODELS, Event, current_version, event_names, load_schema, model_for
 from hub.events.avsc import schema_versions
-from hub.events.cases import CaseRated, CaseWithdrawn
+from hub.events.base import Value
+from hub.events.cases import CaseCompleted, CaseRated, CaseWithdrawn
 from hub.topics import Topic
 from schemas import SCHEMA_DIR
 
 NAMES = sorted(EVENT_MODELS)
 SCHEMA_FILES = [(name, v) for name, versions in schema_versions().items() for v in versions]
-INT32 = 2**31 - 1
+# Avro's integer types hold -n … n-1 for these n.
+AVRO_INTS = {"int": 2**31, "long": 2**63}
 
 
 def avro_round_trip(event: Event) -> Event:
@@ -78,25 +81,29 @@ def assert_mirrors(model: type[BaseModel], record: dict[str, Any]) -> None:
         optional = isinstance(field["type"], list)
         assert optional == ("default" in field and field["default"] is None), name
         assert optional == (not info.is_required() and info.default is None), name
-        assert_type(info.annotation, field["type"], f"{model.__name__}.{name}")
+        where = f"{model.__name__}.{name}"
+        assert_type(info.annotation, field["type"], where, tuple(info.metadata))
 
 
 _PRIMITIVES: dict[object, object] = {
     str: "string",
-    int: "int",
     bool: "boolean",
     date: {"type": "int", "logicalType": "date"},
     AwareDatetime: {"type": "long", "logicalType": "timestamp-micros"},
 }
 
 
-def assert_type(annotation: Any, avro: Any, where: str) -> None:
+def assert_type(annotation: Any, avro: Any, where: str, metadata: tuple[Any, ...] = ()) -> None:
     origin, args = get_origin(annotation), get_args(annotation)
-    if origin in (Union, types.UnionType):
+    if origin is Annotated:
+        assert_type(args[0], avro, where, (*args[1:], *metadata))
+    elif annotation is int:
+        assert_fits(int_type(metadata), avro, where)
+    elif origin in (Union, types.UnionType):
         assert isinstance(avro, list), where
         assert avro[0] == "null", where
         (inner,) = [arg for arg in args if arg is not type(None)]
-        assert_type(inner, avro[1], where)
+        assert_type(inner, avro[1], where, metadata)
     elif origin is tuple:
         assert avro["type"] == "array", where
         assert_type(args[0], avro["items"], where)
@@ -111,6 +118,37 @@ def assert_type(annotation: Any, avro: Any, where: str) -> None:
         assert_mirrors(annotation, avro)
     else:
         assert _PRIMITIVES[annotation] == avro, where
+
+
+def int_type(metadata: tuple[Any, ...]) -> Any:
+    """The int type with the field's constraints, as pydantic applies them."""
+    return Annotated[int, *metadata] if metadata else int
+
+
+def assert_fits(validated: Any, avro: Any, where: str) -> None:
+    """The model refuses the first integer below and above what the Avro type holds."""
+    assert avro in AVRO_INTS, f"{where} is an int, its schema says {avro}"
+    adapter, limit = TypeAdapter(validated), AVRO_INTS[avro]
+    for outside in (-limit - 1, limit):
+        try:
+            adapter.validate_python(outside)
+        except pydantic.ValidationError:
+            continue
+        pytest.fail(f"{where} takes {outside}, which an Avro {avro} cannot hold: use AvroInt")
+
+
+class _Unbounded(Value):
+    """Ints an Avro schema cannot take whole: no bounds, or bounds too wide."""
+
+    count: int
+    wide: int = Field(ge=-(2**40), le=2**40)
+
+
+@pytest.mark.parametrize(("field", "avro"), [("count", "int"), ("wide", "int"), ("count", "long")])
+def test_the_mirror_check_refuses_an_int_without_avro_bounds(field: str, avro: str) -> None:
+    info = _Unbounded.model_fields[field]
+    with pytest.raises(pytest.fail.Exception, match=f"_Unbounded.{field} takes"):
+        assert_type(info.annotation, avro, f"_Unbounded.{field}", tuple(info.metadata))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -175,6 +213,25 @@ def test_events_are_immutable() -> None:
         event.score = 1  # type: ignore[misc]
 
 
+@pytest.mark.parametrize("working_days", [2**31, -(2**31) - 1, 2**40])
+def test_an_int_avro_cannot_hold_is_refused_at_construction_naming_the_field(
+    working_days: int,
+) -> None:
+    fields = {"source": "s", "case_id": "C", "outcome": "APPROVED", "approved_task_ids": ()}
+    with pytest.raises(pydantic.ValidationError, match=r"working_days\n  Input should be"):
+        CaseCompleted(**fields, working_days=working_days)
+    assert CaseCompleted(**fields, working_days=2**31 - 1).working_days == 2**31 - 1
+
+
+def test_a_copy_with_changes_is_validated_like_a_new_event() -> None:
+    event = example("CaseCompleted")
+    with pytest.raises(pydantic.ValidationError, match="working_days"):
+        event.model_copy(update={"working_days": 2**31})
+    copied = event.model_copy(update={"working_days": 3})
+    assert copied == CaseCompleted(**{**dict(event), "working_days": 3})
+    assert event.model_copy() == event
+
+
 def test_a_bad_record_is_refused_naming_the_field() -> None:
     record = example("CaseRated").to_record() | {"score": 9}
     with pytest.raises(
@@ -195,11 +252,15 @@ def test_unknown_names_and_versions_are_schema_errors() -> None:
     assert issubclass(UnknownSchemaError, SchemaError)
 
 
-def _strategy(annotation: Any) -> st.SearchStrategy[Any]:
+def _strategy(annotation: Any, metadata: tuple[Any, ...] = ()) -> st.SearchStrategy[Any]:
     origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _strategy(args[0], (*args[1:], *metadata))
+    if annotation is int:
+        return _bounded_ints(metadata)
     if origin in (Union, types.UnionType):
         (inner,) = [arg for arg in args if arg is not type(None)]
-        return st.none() | _strategy(inner)
+        return st.none() | _strategy(inner, metadata)
     if origin is tuple:
         return st.lists(_strategy(args[0]), max_size=3).map(tuple)
     if origin is dict:
@@ -211,9 +272,16 @@ def _strategy(annotation: Any) -> st.SearchStrategy[Any]:
     return _SCALARS[annotation]
 
 
+def _bounded_ints(metadata: tuple[Any, ...]) -> st.SearchStrategy[int]:
+    """Every integer the field's bounds allow, the Avro ones and any narrower."""
+    bounds = [bound for item in metadata for bound in getattr(item, "metadata", [item])]
+    low = max(bound.ge for bound in bounds if hasattr(bound, "ge"))
+    high = min(bound.le for bound in bounds if hasattr(bound, "le"))
+    return st.integers(low, high)
+
+
 _SCALARS: dict[object, st.SearchStrategy[Any]] = {
     str: st.text(),
-    int: st.integers(1, INT32),
     bool: st.booleans(),
     date: st.dates(),
     AwareDatetime: st.datetimes(
@@ -226,13 +294,11 @@ _SCALARS: dict[object, st.SearchStrategy[Any]] = {
 def _model_strategy(model: type[BaseModel]) -> st.SearchStrategy[Any]:
     fields: dict[str, st.SearchStrategy[Any]] = {}
     for name, info in model.model_fields.items():
-        fields[name] = _strategy(info.annotation)
+        fields[name] = _strategy(info.annotation, tuple(info.metadata))
         if name == "content_hash":
             fields[name] = st.one_of(st.none(), st.from_regex(r"\A[0-9a-f]{64}\Z"))
             if info.is_required():
                 fields[name] = st.from_regex(r"\A[0-9a-f]{64}\Z")
-        if name == "score":
-            fields[name] = st.integers(1, 5)
     return st.fixed_dictionaries(fields).map(lambda values: model(**values))
 
 
