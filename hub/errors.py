@@ -14,6 +14,8 @@ translated at the boundary with ``raise ... from exc``::
     │   └── UnknownItemError     an item code the catalogue does not know
     ├── CatalogueError           the item catalogue or calendar data is malformed
     ├── DatabaseError            a SQL database refused a statement or could not be reached
+    ├── AuthenticationError      a department credential that is missing, unknown or revoked
+    ├── AccessRefusedError       no data-sharing agreement grants the request
     ├── BrokerError              the Kafka broker (embedded or real) failed
     │   └── PublishError         an event was not confirmed by the broker
     └── ConnectorError           a connector failed
@@ -66,6 +68,14 @@ class CatalogueError(HubError):
 
 class DatabaseError(HubError):
     """A SQL database refused a statement or could not be reached."""
+
+
+class AuthenticationError(HubError):
+    """A department credential is missing, unknown, expired or revoked."""
+
+
+class AccessRefusedError(HubError):
+    """No data-sharing agreement grants the request; the message names the rule that refused."""
 
 
 class BrokerError(HubError):

@@ -19,12 +19,14 @@ EXIT_FINDING = 1
 EXIT_USAGE = 2
 
 COMMANDS: dict[str, str] = {
+    "acl": "hub.cli.acl:acl",
     "api": "hub.cli.api:api",
     "archive": "hub.cli.archive:archive",
     "bench": "hub.cli.bench:bench",
     "broker": "hub.cli.broker:broker",
     "catalogue": "hub.cli.catalogue:catalogue",
     "connector": "hub.cli.connector:connector",
+    "department": "hub.cli.department:department",
     "deploy": "hub.cli.deploy:deploy",
     "id": "hub.cli.ids:id_group",
     "license": "hub.cli.license:license",

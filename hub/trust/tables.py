@@ -1,0 +1,66 @@
+"""The trust tables: credentials, seals, status-list indices and per-person keys.
+
+They live in the hub database beside the read models but are not read models: none of
+them can be rebuilt from the log (a token's hash, a person's key), so they have their own
+:data:`trust_metadata` and ``projections rebuild`` never drops them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+)
+
+from hub.db import database_errors
+
+trust_metadata = MetaData()
+
+department_tokens = Table(
+    "department_tokens",
+    trust_metadata,
+    Column("token_id", String, primary_key=True),
+    Column("department", String, nullable=False, index=True),
+    Column("token_hash", String, nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("replaced_by", String),
+)
+
+license_seals = Table(
+    "license_seals",
+    trust_metadata,
+    Column("license_id", String, primary_key=True),
+    Column("issuer", String, nullable=False),
+    Column("key_id", String, nullable=False),
+    Column("signature", String, nullable=False),
+)
+
+status_indices = Table(
+    "status_indices",
+    trust_metadata,
+    Column("license_id", String, primary_key=True),
+    Column("list_index", Integer, nullable=False, unique=True),
+)
+
+person_keys = Table(
+    "person_keys",
+    trust_metadata,
+    Column("subject_id_number", String, primary_key=True),
+    Column("key_id", String, nullable=False, unique=True),
+    Column("secret", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def create_trust_tables(engine: Engine) -> None:
+    """Create the trust tables that ``engine``'s database does not have yet."""
+    with database_errors("cannot create the trust tables"):
+        trust_metadata.create_all(engine)
