@@ -25,7 +25,7 @@ from typing import Protocol
 
 from hub.archive import Archiver, ArchiveStore, archive_url, restore
 from hub.broker.embedded import EmbeddedBroker
-from hub.db import create_engine_for
+from hub.db import create_engine_for, database_url
 from hub.errors import BrokerError
 from hub.settings import HubSettings
 from hub.topics import declared_topics
@@ -161,7 +161,7 @@ def run_hub(settings: HubSettings, loglevel: str = "warning") -> int:
 
 
 def _database(settings: HubSettings) -> str:
-    return create_engine_for(settings.effective_database_url).url.render_as_string()
+    return database_url(settings.effective_database_url).render_as_string()
 
 
 def _factories() -> list[ComponentFactory]:

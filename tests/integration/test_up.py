@@ -92,4 +92,5 @@ def test_up_stopped_and_started_keeps_every_event_and_applies_none_twice(
 
     assert archive_ids(store) == archived
     assert {e.event_id for e in events} <= archived
+    assert archived - {e.event_id for e in events}, "the processors published nothing"
     assert after == before
