@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from hub.bench.publish import run as run_bench
 from hub.consuming import read_message
 from hub.envelope import parse_headers
 from hub.errors import PublishError, SerializationError
-from hub.events.cases import CaseCompleted, CaseRated
+from hub.events.cases import CaseRated
 from hub.publisher import Publisher
 from hub.registry import EmbeddedRegistry
 from hub.serde import Deserializer, Serializer
@@ -67,18 +68,59 @@ def test_asyncio_code_awaits_the_confirmation(publisher: Publisher) -> None:
     assert (delivery.topic, delivery.event_id) == (Topic.APPLICATIONS, event.event_id)
 
 
-def test_an_event_that_breaks_its_schema_is_refused_before_sending(publisher: Publisher) -> None:
-    # The model takes any int; Avro's "int" is 32 bits, and a long would break every reader.
-    completed = CaseCompleted(
-        source="window.tax",
-        case_id="C-LONG",
-        outcome="APPROVED",
-        approved_task_ids=("T-1",),
-        working_days=2**40,
-    )
-    with pytest.raises(SerializationError, match=r"field CaseCompleted\.working_days is 1099"):
-        publisher.publish(completed)
-    assert publisher.flush(1) == 0
+def test_a_publisher_without_serializer_refuses_events_before_queueing(
+    kafka_bootstrap: str,
+) -> None:
+    with Publisher(kafka_bootstrap) as relay:
+        with pytest.raises(SerializationError, match="relays raw bytes only"):
+            relay.publish(rating())
+        with pytest.raises(SerializationError, match="relays raw bytes only"):
+            relay.publish_many([rating()])
+        assert relay.flush(1) == 0
+
+
+def test_a_batch_is_confirmed_as_a_whole_in_order_per_key(
+    kafka_bootstrap: str, publisher: Publisher
+) -> None:
+    events = [rating(f"C-BATCH-{n % 3}", score=1 + n % 5) for n in range(30)]
+    batch = publisher.publish_many(events)
+    assert batch.wait(10) == 30
+    assert (batch.done(), batch.confirmed, batch.refused) == (True, 30, {})
+    assert publisher.publish_many([]).wait(0) == 0
+    # The last event of a key is the newest message of its partition: order kept per key.
+    last = events[-1]
+    delivery = publisher.publish_sync(rating(last.case_id), timeout=10)
+    message = read_message(kafka_bootstrap, delivery.topic, delivery.partition, delivery.offset - 1)
+    assert message.value is not None
+    assert Deserializer(REGISTRY).decode(message.value).to_event() == last
+
+
+def test_a_full_local_queue_is_waited_out_not_failed(kafka_bootstrap: str) -> None:
+    # More events than the queue holds, and than a batch queues between serving reports.
+    tiny_queue = {"queue.buffering.max.messages": 50}
+    with Publisher(kafka_bootstrap, Serializer(REGISTRY), **tiny_queue) as small:
+        batch = small.publish_many([rating(f"C-QUEUE-{n}") for n in range(1200)])
+        assert batch.wait(20) == 1200
+
+
+def test_a_refused_batch_names_every_event_that_was_not_accepted() -> None:
+    events = [rating(f"C-LOST-{n}") for n in range(3)]
+    with Publisher("127.0.0.1:9", Serializer(REGISTRY), **{"delivery.timeout.ms": 1500}) as pub:
+        batch = pub.publish_many(events)
+        with pytest.raises(PublishError, match="3 of 3 events were not accepted: ") as refused:
+            batch.wait(10)
+    assert all(event.event_id in str(refused.value) for event in events)
+    assert "timed out" in str(refused.value)
+    assert (batch.confirmed, set(batch.refused)) == (0, {event.event_id for event in events})
+
+
+def test_an_unanswered_batch_says_how_many_are_missing() -> None:
+    with Publisher("127.0.0.1:9", Serializer(REGISTRY), **{"delivery.timeout.ms": 1500}) as pub:
+        batch = pub.publish_many([rating("C-SLOW-1"), rating("C-SLOW-2")])
+        with pytest.raises(PublishError, match=r"2 of 2 events not confirmed within 0\.1s"):
+            batch.wait(0.1)
+        with pytest.raises(PublishError, match="were not accepted"):
+            batch.wait(10)
 
 
 def test_raw_bytes_are_relayed_as_they_are(kafka_bootstrap: str, publisher: Publisher) -> None:
@@ -102,3 +144,13 @@ def test_a_closed_publisher_refuses_new_events(kafka_bootstrap: str) -> None:
     publisher.close()
     with pytest.raises(PublishError, match="publisher is closed"):
         publisher.publish(rating())
+
+
+def test_a_short_publish_bench_reports_consistent_figures() -> None:
+    report = run_bench(records=600, rounds=2, rate=200, seconds=0.5)
+    assert report.ratio == report.publish_per_s / report.raw_encode_per_s
+    assert min(report.median_ratio, report.thread_cpu_ratio) > 0
+    assert report.received == report.sent == 100
+    assert report.passed is (report.ratio >= 0.85)
+    assert report.as_dict()["passed"] is report.passed
+    assert "raw fastavro encoding" in report.lines()[0]
