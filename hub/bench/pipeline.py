@@ -51,6 +51,8 @@ from hub.topics import declared_topics
 TARGETS = {"vs_raw_decode": 0.22, "vs_raw_driver": 0.9, "faust_vs_loop": 0.35}
 EVENTS_PER_CASE = 4
 BATCH = 500
+# The faust path gives up when no record is written for this long.
+STALL_S = 120.0
 SEED = 2026
 
 Statement = tuple[str, Any, bool]
@@ -339,23 +341,29 @@ class _Watch:
         self._count, self._expected = count, expected
         self._first: tuple[float, int] | None = None
         self._done = 0.0
+        self._last = (time.perf_counter(), 0)
 
     async def until_done(self) -> None:
-        """Poll; once every record is written, stop the worker as SIGTERM would."""
-        while True:
-            found = await asyncio.to_thread(self._count)
-            now = time.perf_counter()
-            if found and self._first is None:
-                self._first = (now, found)
-            if found >= self._expected:
-                self._done = now
-                signal.raise_signal(signal.SIGTERM)
-                return
+        """Poll; once every record is written, or none for a long while, stop the worker."""
+        while not self._finished(await asyncio.to_thread(self._count), time.perf_counter()):
             await asyncio.sleep(0.05)
+        signal.raise_signal(signal.SIGTERM)  # the worker stops as it does in production
+
+    def _finished(self, found: int, now: float) -> bool:
+        if found and self._first is None:
+            self._first = (now, found)
+        if found != self._last[1]:
+            self._last = (now, found)
+        if found >= self._expected:
+            self._done = now
+        return bool(self._done) or now - self._last[0] > STALL_S
 
     def seconds(self) -> float:
         """The time for every record, extrapolated over the batch applied before the first poll."""
         if self._first is None or not self._done:
-            raise HubError("the faust worker stopped before applying every event")
+            raise HubError(
+                f"the faust worker applied {self._last[1]} of {self._expected} tracking records "
+                f"and then nothing for {STALL_S:g}s"
+            )
         started, seen = self._first
         return (self._done - started) * self._expected / max(1, self._expected - seen)
