@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "connector": "hub.cli.connector:connector",
     "department": "hub.cli.department:department",
     "deploy": "hub.cli.deploy:deploy",
+    "holder": "hub.cli.erase:holder",
     "id": "hub.cli.ids:id_group",
     "license": "hub.cli.license:license",
     "outbox": "hub.cli.outbox:outbox",

@@ -1,0 +1,128 @@
+"""Personal fields encrypted at the publish boundary and decrypted before anything reads them.
+
+Which fields are personal: the identity number and the name of a person, in every event
+that names one (``applicant_*`` in applications, ``holder_*`` in licenses, materials,
+commitments and supervision, ``subject_*`` in credit records and data accesses), plus the
+face fields of a person's license. A credit code and a company's name are public register
+data and stay plain. A field is personal only when its ``<prefix>_id_type`` is
+``RESIDENT_ID``.
+
+The Avro contracts do not change: a sealed field is the same ``string`` holding
+``enc:v1:<key-id>:<ciphertext>`` (see :mod:`hub.trust.keystore`). :class:`SealingSerializer`
+and :class:`OpeningDeserializer` are drop-in replacements of the serde's classes: hand
+them to a Publisher and to consumers. Once a person's key is deleted, opening yields
+tombstones: ``[erased:<key-id>]`` for the identity number (distinct per person, so rows
+keyed by it stay apart) and ``[erased]`` for names and face fields.
+
+What stays plain: the Kafka message key, which the publisher takes from the event; the
+topics keyed by holder or subject (materials, credit, access) therefore carry the identity
+number in their keys until those are pseudonymised.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hub.registry.base import SchemaRegistry
+from hub.serde import Decoded, Deserializer, SerializableEvent, Serializer
+from hub.trust.keystore import PersonKeys, is_sealed, key_id_of
+from schemas import SCHEMA_DIR
+
+PREFIXES = ("applicant", "holder", "subject")
+RESIDENT = "RESIDENT_ID"
+ERASED = "[erased]"
+FACE_FIELDS = "face_fields"
+Record = dict[str, Any]
+
+
+def erased_id(key_id: str) -> str:
+    """The tombstone that replaces an erased person's identity number."""
+    return f"[erased:{key_id}]"
+
+
+def personal_prefixes(record: Record) -> list[str]:
+    """The prefixes of ``record`` whose subject is a person."""
+    return [p for p in PREFIXES if record.get(f"{p}_id_type") == RESIDENT]
+
+
+def seal_record(record: Record, keys: PersonKeys) -> Record:
+    """``record`` with every personal field encrypted with its person's key."""
+    sealed = dict(record)
+    for prefix in personal_prefixes(record):
+        person = record[f"{prefix}_id_number"]
+        if not isinstance(person, str) or is_sealed(person):
+            continue
+        _each_personal(sealed, prefix, functools.partial(keys.encrypt, person))
+    return sealed
+
+
+def open_record(record: Record, keys: PersonKeys) -> Record:
+    """``record`` with every sealed field decrypted, or a tombstone where the key is gone."""
+    opened = dict(record)
+    for prefix in personal_prefixes(record):
+        number = record.get(f"{prefix}_id_number")
+        if not is_sealed(number):
+            continue
+        key_id = key_id_of(number)
+        gone = erased_id(key_id) if keys.secret(key_id) is None else None
+        _each_personal(opened, prefix, functools.partial(_reveal, keys, gone), sealed_only=True)
+    return opened
+
+
+def _reveal(keys: PersonKeys, gone: str | None, field: str, value: str) -> str:
+    """The plain ``value``; the tombstones when the person was erased (``gone`` set)."""
+    if gone is not None:
+        return gone if field.endswith("_id_number") else ERASED
+    return keys.decrypt(value, field) or ERASED
+
+
+def _each_personal(
+    record: Record, prefix: str, change: Callable[[str, str], str], sealed_only: bool = False
+) -> None:
+    """Replace, in place, each personal field of ``prefix`` by ``change(field, value)``."""
+    for field in (f"{prefix}_id_number", f"{prefix}_name"):
+        value = record.get(field)
+        if isinstance(value, str) and (is_sealed(value) or not sealed_only):
+            record[field] = change(field, value)
+    face = record.get(FACE_FIELDS)
+    if prefix == "holder" and isinstance(face, dict):
+        record[FACE_FIELDS] = {
+            name: change(f"{FACE_FIELDS}.{name}", value)
+            if is_sealed(value) or not sealed_only
+            else value
+            for name, value in face.items()
+        }
+
+
+class SealingSerializer(Serializer):
+    """A :class:`~hub.serde.Serializer` that encrypts personal fields before encoding."""
+
+    def __init__(
+        self, registry: SchemaRegistry, keys: PersonKeys, schema_dir: Path = SCHEMA_DIR
+    ) -> None:
+        super().__init__(registry, schema_dir)
+        self.keys = keys
+
+    def encode_event(self, event: SerializableEvent) -> bytes:
+        """The framed value of ``event``, its personal fields sealed."""
+        record = seal_record(event.to_record(), self.keys)
+        return self.encode(event.event_name, record, validate=False)
+
+
+class OpeningDeserializer(Deserializer):
+    """A :class:`~hub.serde.Deserializer` that decrypts personal fields after decoding."""
+
+    def __init__(
+        self, registry: SchemaRegistry, keys: PersonKeys, schema_dir: Path = SCHEMA_DIR
+    ) -> None:
+        super().__init__(registry, schema_dir)
+        self.keys = keys
+
+    def decode(self, data: bytes) -> Decoded:
+        """The decoded value, its sealed fields opened (or tombstoned, once erased)."""
+        decoded = super().decode(data)
+        return dataclasses.replace(decoded, record=open_record(decoded.record, self.keys))
