@@ -7,17 +7,18 @@
 {'status': 'ok'}
 """
 
-from hub.api.app import create_app, serve, server
+from hub.api.app import create_app, serve
 from hub.api.context import Hooks
-from hub.api.disclosure import AccessSink, Caller, Disclosure, GrantPolicy
+from hub.api.disclosure import AccessSink, Caller, Disclosure, Grant, Granted, GrantPolicy
 
 __all__ = [
     "AccessSink",
     "Caller",
     "Disclosure",
+    "Grant",
     "GrantPolicy",
+    "Granted",
     "Hooks",
     "create_app",
     "serve",
-    "server",
 ]

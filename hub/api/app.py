@@ -79,14 +79,3 @@ def serve(settings: HubSettings, engine: Engine | None = None, hooks: Hooks | No
     app = create_app(settings, engine, hooks)
     _log.info("API and dashboard on http://%s:%d", settings.api.host, settings.api.port)
     uvicorn.run(app, host=settings.api.host, port=settings.api.port, log_level="warning")
-
-
-def server(
-    settings: HubSettings, engine: Engine | None = None, hooks: Hooks | None = None
-) -> uvicorn.Server:
-    """A uvicorn server for the app, for a host process that runs and stops it itself."""
-    app = create_app(settings, engine, hooks)
-    config = uvicorn.Config(
-        app, host=settings.api.host, port=settings.api.port, log_level="warning"
-    )
-    return uvicorn.Server(config)

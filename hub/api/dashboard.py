@@ -110,7 +110,7 @@ def _holder_or_none(query: str) -> str | None:
 
 def _echo(query: str, holder: str | None, disclosure: Disclosure) -> str:
     """The search as shown back: a person's identity number masked like the results."""
-    if holder and not disclosure.full and validate_resident_id(holder).valid:
+    if holder and "id_number" not in disclosure.granted and validate_resident_id(holder).valid:
         return mask(holder)
     return query
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from hub.api.context import ApiContext
 from hub.api.disclosure import Caller, Disclosure
 from hub.db import database_errors
-from hub.errors import InvalidIdentifierError
+from hub.errors import AccessRefusedError, InvalidIdentifierError
 from hub.queries import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 
 #: Case and task ids: letters, digits and ``. _ : -``, as the departments' systems make them.
@@ -55,9 +55,21 @@ def disclosure(
     ctx: Annotated[ApiContext, Depends(context)],
     who: Annotated[Caller, Depends(caller)],
 ) -> Disclosure:
-    """How this request may see personal data; every personal-data route depends on it."""
-    full = ctx.hooks.grants(who.department)
-    return Disclosure(who, full, ctx.hooks.access_sink, request.url.path)
+    """How this request may see personal data; every data route depends on it."""
+    grant = ctx.hooks.grants(who, resource_of(request.scope["route"].path))
+    if grant.refused_rule is not None:
+        raise AccessRefusedError(grant.refused_rule)
+    return Disclosure(who, grant.granted_fields, ctx.hooks.access_sink, request.url.path)
+
+
+def resource_of(path: str) -> str:
+    """The resource a route template reads, as data-sharing agreements name it."""
+    if not path.startswith("/api/v1/"):
+        return "dashboard"
+    for suffix in ("verification", "access-log"):
+        if path.endswith(f"/{suffix}"):
+            return suffix
+    return path.split("/")[3]
 
 
 def record_id(value: str, what: str) -> str:

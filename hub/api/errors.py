@@ -1,4 +1,4 @@
-"""Errors as JSON bodies that name the problem: 400 bad input, 404 unknown, 503 database.
+"""Errors as JSON bodies naming the problem: 400 bad input, 403 refused, 404 unknown, 503.
 
 Every error body is ``{"error": <kind>, "detail": <message>}``; validation errors add
 ``"problems"``, one entry per bad parameter with where it was (``["query", "limit"]``).
@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from hub.errors import DatabaseError, ValidationError
+from hub.errors import AccessRefusedError, DatabaseError, ValidationError
 
 
 class NotFound(HTTPException):
@@ -27,6 +27,7 @@ def install(app: FastAPI) -> None:
     """Register the JSON error handlers on ``app``."""
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(ValidationError, _invalid_value)  # type: ignore[arg-type]
+    app.add_exception_handler(AccessRefusedError, _refused)  # type: ignore[arg-type]
     app.add_exception_handler(DatabaseError, _database)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
 
@@ -44,6 +45,10 @@ async def _invalid_request(_request: Request, exc: RequestValidationError) -> JS
 
 async def _invalid_value(_request: Request, exc: ValidationError) -> JSONResponse:
     return JSONResponse(body("invalid_value", str(exc)), status_code=400)
+
+
+async def _refused(_request: Request, exc: AccessRefusedError) -> JSONResponse:
+    return JSONResponse(body("access_refused", str(exc)), status_code=403)
 
 
 async def _database(_request: Request, exc: DatabaseError) -> JSONResponse:

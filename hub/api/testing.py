@@ -13,21 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
-import time
 from collections.abc import Iterator
 
-import uvicorn
 from fastapi import FastAPI
 
-from hub.errors import HubError
+from hub.api.serving import ServerThread
 from hub.events.access import DataAccessed
 from projections.engine import Projector
 from projections.testing import event_stream
 
 __all__ = ["AccessRecorder", "fill", "free_port", "running_server"]
-
-STARTUP_TIMEOUT = 10.0
 
 
 class AccessRecorder(list[DataAccessed]):
@@ -57,22 +52,8 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_server(app: FastAPI) -> Iterator[str]:
     """Serve ``app`` with uvicorn on a free port in a thread; yields its base URL."""
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"api-{port}", daemon=True)
-    thread.start()
+    serving = ServerThread(app, "127.0.0.1", free_port())
     try:
-        _wait_started(server, thread)
-        yield f"http://127.0.0.1:{port}"
+        yield serving.start()
     finally:
-        server.should_exit = True
-        thread.join(STARTUP_TIMEOUT)
-
-
-def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise HubError("the API server did not start")
-        time.sleep(0.01)
+        serving.stop()

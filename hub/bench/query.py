@@ -99,7 +99,7 @@ def _measure(engine: Engine, ingest: _Ingest, count: int, requests: int, seed: i
     context = app.state.context
     context.statistics.get()  # the first snapshot is computed on the request path
     with ingest, running_server(app) as url, httpx.Client() as client:
-        release = Disclosure(Caller("bench", None, "bench"), False, lambda _e: None, "bench")
+        release = Disclosure(Caller("bench", None, "bench"), (), lambda _e: None, "bench")
         case_local = _times(ids, lambda i: release.release(_case(engine, i)))
         stats_local = _times(ids, lambda _i: release.release(context.statistics.get()))
         case_http = _times(ids, lambda i: client.get(f"{url}/api/v1/cases/{i}").raise_for_status())

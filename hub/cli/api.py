@@ -1,7 +1,9 @@
 """``onewindow api``: the HTTP API and dashboard as a process of their own.
 
 ``onewindow api`` (or ``onewindow api serve``) serves on ``ONEWINDOW_API__HOST`` and
-``ONEWINDOW_API__PORT`` (default http://127.0.0.1:8600) over ``ONEWINDOW_DATABASE_URL``.
+``ONEWINDOW_API__PORT`` (default http://127.0.0.1:8600) over ``ONEWINDOW_DATABASE_URL``;
+with ``ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS`` set it publishes every data access on
+``onewindow.access`` and reports the broker in ``/readyz``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ def api(ctx: click.Context) -> None:
 def serve(host: str | None, port: int | None) -> None:
     """Serve the HTTP API and dashboard until interrupted."""
     from hub.api import serve as run  # loads FastAPI and uvicorn only for this command
+    from hub.api.component import broker_hooks
     from hub.settings import load_settings
 
     settings = load_settings()
@@ -30,4 +33,11 @@ def serve(host: str | None, port: int | None) -> None:
         update={"host": host or settings.api.host, "port": port or settings.api.port}
     )
     click.echo(f"onewindow API and dashboard on http://{chosen.host}:{chosen.port}", err=True)
-    run(settings.model_copy(update={"api": chosen}))
+    if settings.kafka.embedded:  # no cluster, no access topic: data accesses go to the log
+        run(settings.model_copy(update={"api": chosen}))
+        return
+    hooks, publisher = broker_hooks(settings)
+    try:
+        run(settings.model_copy(update={"api": chosen}), hooks=hooks)
+    finally:
+        publisher.close()

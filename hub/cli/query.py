@@ -166,4 +166,4 @@ def sessions() -> Iterator[Connection]:
 def released(answer: BaseModel | Sequence[BaseModel], resource: str) -> Any:
     """The answer as JSON-ready data, masked and recorded as the API would."""
     caller = Caller(accessor=getpass.getuser(), department=None, purpose="command line query")
-    return Disclosure(caller, full=False, sink=log_access, resource=resource).release(answer)
+    return Disclosure(caller, (), log_access, resource).release(answer)

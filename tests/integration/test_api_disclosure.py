@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi import FastAPI
@@ -12,13 +12,14 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, Row, select
 
-from hub.api import Hooks, create_app
+from hub.api import Caller, Grant, Granted, Hooks, create_app
 from hub.api.app import ROUTERS
-from hub.api.deps import disclosure
+from hub.api.deps import disclosure, resource_of
 from hub.api.testing import AccessRecorder, fill
 from hub.db import create_engine_for
 from hub.identifiers import mask
 from hub.settings import load_settings
+from hub.trust.agreements import PERSONAL_FIELDS, PUBLIC, Resource, load_agreements
 from projections.tables import access_log, cases, licenses
 
 pytestmark = pytest.mark.integration
@@ -51,8 +52,11 @@ def person(engine: Engine) -> Row[Any]:
 
 
 def app_with(engine: Engine, accesses: AccessRecorder, granted: str | None = None) -> FastAPI:
-    hooks = Hooks(access_sink=accesses, grants=lambda department: department in {granted} - {None})
-    return create_app(load_settings(), engine, hooks)
+    def grants(caller: Caller, _resource: str) -> Grant:
+        everything = ("id_number", "name", "face_fields")
+        return Granted(everything if caller.department == granted is not None else ())
+
+    return create_app(load_settings(), engine, Hooks(access_sink=accesses, grants=grants))
 
 
 def url_of(route: APIRoute, person: Row[Any]) -> str:
@@ -138,3 +142,34 @@ def test_a_persons_license_face_fields_are_withheld_unless_granted(
     granted = TestClient(app_with(engine, AccessRecorder(), granted="NR"))
     full = granted.get(url, headers={"X-Onewindow-Department": "NR"}).json()
     assert person.applicant_name in full["face_fields"].values()
+
+
+def test_each_route_names_a_resource_the_agreements_know() -> None:
+    known = set(get_args(Resource))
+    assert {resource_of(route.path) for route in data_routes()} == known
+
+
+def test_the_data_sharing_agreements_plug_into_the_hook(engine: Engine, person: Row[Any]) -> None:
+    book = load_agreements()
+
+    def grants(caller: Caller, resource: str) -> Grant:
+        department = caller.department or PUBLIC
+        return book.decide(department, resource, PERSONAL_FIELDS, caller.purpose)
+
+    client = TestClient(create_app(load_settings(), engine, Hooks(grants=grants)))
+    case_url = f"/api/v1/cases/{person.case_id}"
+    refused = client.get(case_url)
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "error": "access_refused",
+        "detail": "no agreement lets department 'public' read 'cases'",
+    }
+    tax = {"X-Onewindow-Department": "TAX", "X-Onewindow-Purpose": "tax registration"}
+    applicant = client.get(case_url, headers=tax).json()["applicant"]
+    assert applicant["id_number"] == person.applicant_id_number
+    bank = {"X-Onewindow-Department": "BANK", "X-Onewindow-Purpose": "account opening"}
+    holder = client.get(f"/api/v1/licenses/{person.license_id}", headers=bank).json()["holder"]
+    assert holder["id_number"] == mask(person.applicant_id_number)
+    assert holder["name"] == person.applicant_name
+    verification = client.get(f"/api/v1/licenses/{person.license_id}/verification")
+    assert verification.status_code == 200

@@ -36,15 +36,15 @@ ANSWER = Answer(
 )
 
 
-def released(full: bool) -> tuple[dict[str, Any], AccessRecorder]:
+def released(*granted: str) -> tuple[dict[str, Any], AccessRecorder]:
     sink = AccessRecorder()
     caller = Caller(accessor="officer-1", department="MR", purpose="review")
-    shown = Disclosure(caller, full, sink, "/api/v1/cases/C-1").release(ANSWER)
+    shown = Disclosure(caller, granted, sink, "/api/v1/cases/C-1").release(ANSWER)
     return shown, sink
 
 
 def test_persons_are_masked_everywhere_and_companies_stay_whole() -> None:
-    shown, _ = released(full=False)
+    shown, _ = released()
     assert shown["applicant"] == {
         "id_type": "RESIDENT_ID",
         "id_number": "110105********002X",
@@ -58,7 +58,7 @@ def test_persons_are_masked_everywhere_and_companies_stay_whole() -> None:
 
 
 def test_each_subject_is_recorded_once_with_the_case_it_was_seen_in() -> None:
-    _, sink = released(full=False)
+    _, sink = released()
     assert [(e.subject_id_number, e.case_id) for e in sink] == [
         (PERSON.id_number, "C-1"),
         (COMPANY.id_number, "C-1"),
@@ -68,7 +68,14 @@ def test_each_subject_is_recorded_once_with_the_case_it_was_seen_in() -> None:
     assert event.resource == "/api/v1/cases/C-1"
 
 
-def test_a_granted_caller_sees_everything_and_is_still_recorded() -> None:
-    shown, sink = released(full=True)
+def test_a_caller_granted_every_field_sees_everything_and_is_still_recorded() -> None:
+    shown, sink = released("id_number", "name", "face_fields")
     assert shown == ANSWER.model_dump(mode="json")
     assert len(sink) == 2
+
+
+def test_each_field_is_granted_on_its_own() -> None:
+    shown, _ = released("name")
+    assert shown["applicant"]["id_number"] == "110105********002X"
+    assert shown["applicant"]["name"] == "张三丰"
+    assert shown["licenses"][0]["face_fields"] == {"名称": WITHHELD}
