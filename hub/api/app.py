@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from hub import __version__
-from hub.api import dashboard, errors
+from hub.api import dashboard, errors, reuse
 from hub.api.context import ApiContext, Hooks
 from hub.api.metrics import Metrics, MetricsMiddleware
 from hub.api.routers import cases, health, holders, licenses, statistics, tasks
@@ -41,7 +41,8 @@ company is recorded as a data access. Errors are JSON: `{"error", "detail"}`.
 _log = logging.getLogger(__name__)
 #: Every router the app serves, in order; tests walk their routes.
 ROUTERS = tuple(
-    module.router for module in (cases, tasks, licenses, holders, statistics, health, dashboard)
+    module.router
+    for module in (cases, tasks, licenses, holders, reuse, statistics, health, dashboard)
 )
 
 

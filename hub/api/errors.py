@@ -2,6 +2,7 @@
 
 Every error body is ``{"error": <kind>, "detail": <message>}``; validation errors add
 ``"problems"``, one entry per bad parameter with where it was (``["query", "limit"]``).
+A browser on a dashboard page gets the same message as a page instead.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from hub.errors import AccessRefusedError, DatabaseError, ValidationError
@@ -37,24 +38,35 @@ def body(kind: str, detail: str, **extra: Any) -> dict[str, Any]:
     return {"error": kind, "detail": detail, **extra}
 
 
-async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
     problems = [{"location": list(error["loc"]), "message": error["msg"]} for error in exc.errors()]
     detail = "; ".join(f"{'.'.join(map(str, p['location']))}: {p['message']}" for p in problems)
-    return JSONResponse(body("invalid_request", detail, problems=problems), status_code=400)
+    return _answer(request, 400, body("invalid_request", detail, problems=problems))
 
 
-async def _invalid_value(_request: Request, exc: ValidationError) -> JSONResponse:
-    return JSONResponse(body("invalid_value", str(exc)), status_code=400)
+async def _invalid_value(request: Request, exc: ValidationError) -> Response:
+    return _answer(request, 400, body("invalid_value", str(exc)))
 
 
-async def _refused(_request: Request, exc: AccessRefusedError) -> JSONResponse:
-    return JSONResponse(body("access_refused", str(exc)), status_code=403)
+async def _refused(request: Request, exc: AccessRefusedError) -> Response:
+    return _answer(request, 403, body("access_refused", str(exc)))
 
 
-async def _database(_request: Request, exc: DatabaseError) -> JSONResponse:
-    return JSONResponse(body("database_unavailable", str(exc)), status_code=503)
+async def _database(request: Request, exc: DatabaseError) -> Response:
+    return _answer(request, 503, body("database_unavailable", str(exc)))
 
 
-async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
+async def _http(request: Request, exc: HTTPException) -> Response:
     kind = "not_found" if exc.status_code == 404 else "http_error"
-    return JSONResponse(body(kind, str(exc.detail)), status_code=exc.status_code)
+    return _answer(request, exc.status_code, body(kind, str(exc.detail)))
+
+
+def _answer(request: Request, status: int, error: dict[str, Any]) -> Response:
+    """JSON for the API; a readable page for a browser on the dashboard."""
+    browsing = "text/html" in request.headers.get("accept", "")
+    if not browsing or request.url.path.startswith("/api/"):
+        return JSONResponse(error, status_code=status)
+    from hub.api.dashboard import templates  # the dashboard imports this module
+
+    context = {"status": status, "detail": error["detail"]}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)

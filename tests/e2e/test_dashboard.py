@@ -85,3 +85,10 @@ def test_license_search_verifies_the_license(page: Page, dashboard_database: str
 def test_an_unknown_search_says_nothing_was_found(page: Page) -> None:
     page.goto("/search/licenses?q=nothing-like-this")
     expect(page.locator("#no-results")).to_be_visible()
+
+
+def test_an_unknown_case_page_says_so_in_the_page(page: Page) -> None:
+    response = page.goto("/cases/C-9999999")
+    assert response is not None
+    assert response.status == 404
+    expect(page.locator("#error")).to_have_text("no case 'C-9999999'")
