@@ -1,0 +1,131 @@
+"""The trust layer plugged into the API: bearer tokens, agreements, seals, status lists.
+
+:func:`install_trust` turns an app from :func:`hub.api.create_app` into one where
+
+- the caller is the department whose bearer token (``Authorization: Bearer owt_…``) the
+  request carries; a request without one is the ``public``; an unknown, expired or revoked
+  token is a 401 naming why. The ``X-Onewindow-Department`` header no longer counts: a
+  claimed department is not an identity. The API's ``caller`` dependency is replaced
+  through FastAPI's dependency overrides, so every route keeps its code;
+- the data-sharing agreements decide per caller, resource and purpose which personal
+  fields are shown and which requests are refused (403 naming the rule);
+- license verification checks the issuer's seal;
+- the status lists are served at ``/api/v1/status-lists/{revocation|suspension}``::
+
+    app = install_trust(create_app(settings, engine), Trust.from_settings(settings, engine))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Header, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine, select
+
+from hub.api import deps
+from hub.api.context import ApiContext
+from hub.api.disclosure import Caller, Grant, GrantPolicy
+from hub.api.errors import body
+from hub.db import database_errors
+from hub.errors import AuthenticationError
+from hub.queries.licenses import SignatureChecker
+from hub.queries.models import LicenseView, SignatureCheck
+from hub.settings import HubSettings
+from hub.trust.agreements import PERSONAL_FIELDS, PUBLIC, Agreements, load_agreements
+from hub.trust.identities import Identities
+from hub.trust.keys import DepartmentKeys
+from hub.trust.signing import seal_problems
+from hub.trust.tables import license_seals
+
+BEARER = "bearer "
+
+
+@dataclass
+class Trust:
+    """What the trust layer works with: credentials, agreements, signing keys, the database."""
+
+    engine: Engine
+    identities: Identities
+    agreements: Agreements
+    keys: DepartmentKeys
+
+    @classmethod
+    def from_settings(cls, settings: HubSettings, engine: Engine) -> Trust:
+        """Tokens in ``engine``'s database, the shipped agreements, keys under the data dir."""
+        keys = DepartmentKeys(settings.data_dir / "keys")
+        return cls(engine, Identities(engine), load_agreements(), keys)
+
+
+def install_trust(app: FastAPI, trust: Trust) -> FastAPI:
+    """Make ``app`` authenticate departments, apply the agreements and check seals."""
+    from hub.trust.routes import router
+
+    context: ApiContext = app.state.context
+    context.hooks.grants = agreement_policy(trust.agreements)
+    context.hooks.check_signature = seal_checker(trust.engine, trust.keys)
+    app.state.trust = trust
+    app.dependency_overrides[deps.caller] = authenticated_caller
+    app.add_exception_handler(AuthenticationError, _unauthenticated)  # type: ignore[arg-type]
+    app.include_router(router)
+    return app
+
+
+def agreement_policy(agreements: Agreements) -> GrantPolicy:
+    """The API's grant policy: the agreements' decision on every personal field."""
+
+    def grants(caller: Caller, resource: str) -> Grant:
+        department = caller.department or PUBLIC
+        return agreements.decide(department, resource, PERSONAL_FIELDS, caller.purpose)
+
+    return grants
+
+
+def authenticated_caller(
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+    accessor: Annotated[str, Header(alias="X-Onewindow-Accessor")] = "anonymous",
+    purpose: Annotated[str, Header(alias="X-Onewindow-Purpose")] = "data officer query",
+) -> Caller:
+    """The caller as their bearer token says; the public when there is none."""
+    department = None if authorization is None else bearer_department(request, authorization)
+    return Caller(accessor=accessor, department=department, purpose=purpose)
+
+
+def bearer_department(request: Request, authorization: str) -> str:
+    """The department of the bearer token in an ``Authorization`` header."""
+    if not authorization.lower().startswith(BEARER):
+        raise AuthenticationError("the Authorization header must be 'Bearer <token>'")
+    trust: Trust = request.app.state.trust
+    return trust.identities.authenticate(authorization[len(BEARER) :].strip())
+
+
+def seal_checker(engine: Engine, keys: DepartmentKeys) -> SignatureChecker:
+    """The API's signature hook: the issuer's seal checked against the license as stored."""
+
+    def check(found: LicenseView) -> SignatureCheck:
+        query = select(license_seals).where(license_seals.c.license_id == found.license_id)
+        with database_errors("cannot read the license seals"), engine.connect() as conn:
+            seal = conn.execute(query).mappings().first()
+        problems = seal_problems(keys, face_of(found), dict(seal) if seal else None)
+        detail = problems[0] if problems else f"sealed by {found.issuer}"
+        return SignatureCheck(checked=True, valid=not problems, detail=detail)
+
+    return check
+
+
+def face_of(found: LicenseView) -> dict[str, Any]:
+    """The sealed fields of a license as the store shows it."""
+    holder = found.holder
+    return {
+        **found.model_dump(),
+        "holder_id_type": holder.id_type,
+        "holder_id_number": holder.id_number,
+        "holder_name": holder.name,
+    }
+
+
+async def _unauthenticated(_request: Request, exc: AuthenticationError) -> JSONResponse:
+    headers = {"WWW-Authenticate": 'Bearer realm="onewindow"'}
+    return JSONResponse(body("unauthenticated", str(exc)), status_code=401, headers=headers)
