@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -27,4 +29,16 @@ def up(loglevel: str) -> None:
     from hub.runtime import run_hub  # faust and SQLAlchemy load only when the hub runs
 
     configure_logging(loglevel)
-    sys.exit(run_hub(load_settings(), loglevel=loglevel))
+    exit_now(run_hub(load_settings(), loglevel=loglevel))
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process once the hub has stopped, without waiting for leftover threads.
+
+    faust's consumer runs on a thread of its own that can outlive a stopped worker; at
+    exit the interpreter would wait for it forever. Everything of ours is closed by now.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

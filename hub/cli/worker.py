@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from hub.cli.up import LOG_LEVELS, configure_logging
+from hub.cli.up import LOG_LEVELS, configure_logging, exit_now
 from hub.settings import load_settings
 
 
@@ -38,4 +36,4 @@ def worker(processors: bool, group: str, session_timeout: float | None, loglevel
     chosen: list[Processor] | None = None if processors else []
     built = build_worker(load_settings(), chosen, group, session_timeout)
     click.echo(f"worker: {len(built.agents)} agents: {', '.join(built.agents)}", err=True)
-    sys.exit(run_worker(built, loglevel=loglevel))
+    exit_now(run_worker(built, loglevel=loglevel))

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
@@ -166,6 +167,8 @@ class HubProcess:
         )
         self._reader = threading.Thread(target=self._collect, daemon=True)
         self._reader.start()
+        # A test that fails before stopping its process must not leave it running.
+        weakref.finalize(self, _kill, self.process)
 
     def _collect(self) -> None:
         assert self.process.stderr is not None
@@ -198,3 +201,9 @@ class HubProcess:
             self._reader.join(timeout=5)
             assert self.process.stderr is not None
             self.process.stderr.close()
+
+
+def _kill(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
