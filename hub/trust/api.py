@@ -10,13 +10,15 @@
 - the data-sharing agreements decide per caller, resource and purpose which personal
   fields are shown and which requests are refused (403 naming the rule);
 - license verification checks the issuer's seal;
-- the status lists are served at ``/api/v1/status-lists/{revocation|suspension}``::
+- the status lists are served at ``/api/v1/status-lists/{revocation|suspension}``;
+- departments publish events over HTTP at ``POST /api/v1/events`` (:mod:`hub.api.ingress`)::
 
     app = install_trust(create_app(settings, engine), Trust.from_settings(settings, engine))
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -30,6 +32,8 @@ from hub.api.disclosure import Caller, Grant, GrantPolicy
 from hub.api.errors import body
 from hub.db import database_errors
 from hub.errors import AuthenticationError
+from hub.events import Event
+from hub.publisher import Delivery
 from hub.queries.licenses import SignatureChecker
 from hub.queries.models import LicenseView, SignatureCheck
 from hub.settings import HubSettings
@@ -40,6 +44,8 @@ from hub.trust.signing import seal_problems
 from hub.trust.tables import license_seals
 
 BEARER = "bearer "
+#: How the ingress publishes an event: ``Publisher.publish_async`` in the hub.
+Publish = Callable[[Event], Awaitable[Delivery]]
 
 
 @dataclass
@@ -50,17 +56,21 @@ class Trust:
     identities: Identities
     agreements: Agreements
     keys: DepartmentKeys
+    publish: Publish | None = None
 
     @classmethod
-    def from_settings(cls, settings: HubSettings, engine: Engine) -> Trust:
+    def from_settings(
+        cls, settings: HubSettings, engine: Engine, publish: Publish | None = None
+    ) -> Trust:
         """Tokens in ``engine``'s database, the shipped agreements, keys under the data dir."""
         keys = DepartmentKeys(settings.data_dir / "keys")
-        return cls(engine, Identities(engine), load_agreements(), keys)
+        return cls(engine, Identities(engine), load_agreements(), keys, publish)
 
 
 def install_trust(app: FastAPI, trust: Trust) -> FastAPI:
     """Make ``app`` authenticate departments, apply the agreements and check seals."""
-    from hub.trust.routes import router
+    from hub.api import ingress
+    from hub.trust import routes
 
     context: ApiContext = app.state.context
     context.hooks.grants = agreement_policy(trust.agreements)
@@ -68,7 +78,8 @@ def install_trust(app: FastAPI, trust: Trust) -> FastAPI:
     app.state.trust = trust
     app.dependency_overrides[deps.caller] = authenticated_caller
     app.add_exception_handler(AuthenticationError, _unauthenticated)  # type: ignore[arg-type]
-    app.include_router(router)
+    app.include_router(routes.router)
+    app.include_router(ingress.router)
     return app
 
 

@@ -1,4 +1,4 @@
-"""The trust tables: credentials, seals, status-list indices and per-person keys.
+"""The trust tables: credentials, seals, status-list indices, person keys, ingress receipts.
 
 They live in the hub database beside the read models but are not read models: none of
 them can be rebuilt from the log (a token's hash, a person's key), so they have their own
@@ -57,6 +57,16 @@ person_keys = Table(
     Column("key_id", String, nullable=False, unique=True),
     Column("secret", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+ingress_receipts = Table(
+    "ingress_receipts",
+    trust_metadata,
+    Column("event_id", String, primary_key=True),
+    Column("department", String, nullable=False),
+    Column("event_type", String, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
 
