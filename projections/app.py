@@ -26,16 +26,12 @@ from typing import Any
 
 import faust
 
-from hub.broker.embedded import EmbeddedBroker
 from hub.broker.streams import faust_app_config
 from hub.settings import HubSettings
 
 APP_ID = "onewindow-processors"
 # The default of faust's own topics; the registry provisions every one of ours explicitly.
 DEFAULT_PARTITIONS = 6
-# The embedded broker makes a new member of a group whose members all left wait for the
-# session timeout; in-process, a short session lets a restarted worker start at once.
-EMBEDDED_SESSION_S = 2.0
 
 
 def create_app(
@@ -57,15 +53,13 @@ def create_app(
         autodiscover=False,
         datadir=str(datadir),
         **_security(settings),
-        **_session(bootstrap, session_timeout),
+        **_session(session_timeout),
     )
     return faust.App(app_id, **config)
 
 
-def _session(bootstrap: str, timeout: float | None) -> dict[str, float]:
-    """A session timeout when one is asked for, or when the broker is embedded here."""
-    if timeout is None and EmbeddedBroker.running(bootstrap) is not None:
-        timeout = EMBEDDED_SESSION_S
+def _session(timeout: float | None) -> dict[str, float]:
+    """A session timeout when one is asked for (faust's default otherwise)."""
     if timeout is None:
         return {}
     return {"broker_session_timeout": timeout, "broker_heartbeat_interval": timeout / 4}
