@@ -92,3 +92,20 @@ def test_a_restore_puts_every_message_back_in_place_and_archives_nothing_twice(
     assert restored == log  # same topics, partitions, offsets, keys, values and headers
     assert rearchived.archived == 0
     assert store.count() == len(log)
+
+
+@pytest.mark.postgres
+def test_the_archive_on_postgresql_keeps_and_restores_the_same_messages(
+    broker: EmbeddedBroker, postgres_url: str, tmp_path: Path
+) -> None:
+    store = ArchiveStore(create_engine_for(postgres_url))
+    try:
+        log = fill(broker, tmp_path)
+        archive_all(broker.bootstrap_servers, store, len(log))
+        archive_all(broker.bootstrap_servers, store, len(log))
+        with EmbeddedBroker(topics=declared_topics()) as fresh:
+            restore(store, fresh)
+            assert on_log(fresh.bootstrap_servers) == log
+        assert store.count() == len(log)
+    finally:
+        store.engine.dispose()
