@@ -13,7 +13,6 @@ was done are committed, the publisher is flushed and the database released.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -32,8 +31,6 @@ from projections.app import APP_ID, create_app
 from projections.engine import Projector
 from projections.processors.base import Processor
 from projections.registry import PROJECTIONS
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
