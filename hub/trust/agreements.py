@@ -59,6 +59,10 @@ class Agreement(BaseModel):
             raise ValueError("an agreement must name resources or topics")
         return self
 
+    def covers(self, resource: str) -> bool:
+        """Whether this agreement names ``resource``, an API resource or a Kafka topic."""
+        return resource in self.resources or resource in self.topics
+
     def allows(self, purpose: str) -> bool:
         """Whether ``purpose`` is one this agreement was made for."""
         return ANY_PURPOSE in self.purposes or purpose in self.purposes
@@ -102,8 +106,8 @@ class Agreements(BaseModel):
     def decide(
         self, department: str, resource: str, fields: Sequence[str], purpose: str
     ) -> Decision:
-        """Which of ``fields`` of ``resource`` ``department`` may see for ``purpose``."""
-        covering = [item for item in self.of(department) if resource in item.resources]
+        """Which of ``fields`` of ``resource`` (or topic) ``department`` may see for ``purpose``."""
+        covering = [item for item in self.of(department) if item.covers(resource)]
         if not covering:
             rule = f"no agreement lets department {department!r} read {resource!r}"
             return Decision((), tuple(fields), rule)
