@@ -4,7 +4,10 @@ A request never waits for the GROUP BY queries except the very first one: it get
 last snapshot, and if the read model changed since (a commit on the engine, seen through
 SQLAlchemy's ``commit`` event) or the snapshot is older than ``max_age`` (writes by other
 processes, which this one cannot see), one background thread recomputes it. Under a
-steady stream of writes the snapshot is recomputed at most every ``min_interval`` seconds.
+steady stream of writes the snapshot is recomputed at most every ``min_interval`` seconds,
+and never more than a tenth of the time: after a refresh that took ``t`` seconds the next
+waits at least ``10 t``. A long refresh holds a read snapshot, and on SQLite a reader that
+is always there keeps the write-ahead log from ever being reset, so it grows without end.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from sqlalchemy import Connection, Engine, event
 
 from hub.queries.models import Statistics
 from hub.queries.stats import statistics
+
+#: A refresh may hold a read snapshot at most one part in this many of the time.
+_DUTY = 10
 
 
 class StatisticsCache:
@@ -36,6 +42,7 @@ class StatisticsCache:
         self._lock = threading.Lock()
         self._snapshot: Statistics | None = None
         self._taken = 0.0
+        self._took = 0.0
         self._dirty = False
         self._refreshing: threading.Thread | None = None
         event.listen(engine, "commit", self._written)
@@ -56,6 +63,7 @@ class StatisticsCache:
             snapshot = self._compute(conn)
         with self._lock:
             self._snapshot, self._taken = snapshot, taken
+            self._took = time.monotonic() - taken
         return snapshot
 
     def invalidate(self) -> None:
@@ -78,6 +86,8 @@ class StatisticsCache:
 
     def _due(self) -> bool:
         age = time.monotonic() - self._taken
+        if age < _DUTY * self._took:
+            return False
         return (self._dirty and age >= self.min_interval) or age >= self.max_age
 
     def _start_refresh(self) -> None:

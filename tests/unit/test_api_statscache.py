@@ -43,6 +43,7 @@ def test_reads_are_served_from_memory_until_something_is_written(engine: Engine)
     assert cache.get() is first
     assert compute.calls == 1
     write(engine)
+    time.sleep(0.1)  # more than ten times the first refresh took
     assert cache.get() is first  # the stale snapshot answers; a refresh starts behind it
     cache.settle()
     assert compute.calls == 2
@@ -66,7 +67,29 @@ def test_writes_it_cannot_see_are_picked_up_after_max_age(engine: Engine) -> Non
     compute = Counting()
     cache = StatisticsCache(engine, min_interval=0.0, max_age=0.05, compute=compute)
     cache.get()
-    time.sleep(0.06)
+    time.sleep(0.2)  # past max_age, and past ten times the first refresh
+    cache.get()
+    cache.settle()
+    assert compute.calls == 2
+    cache.close()
+
+
+class Slow(Counting):
+    """Takes a measurable while, like a GROUP BY over a large read model."""
+
+    def __call__(self, conn: Connection) -> Statistics:
+        time.sleep(0.05)
+        return super().__call__(conn)
+
+
+def test_a_slow_refresh_waits_ten_times_its_duration_before_the_next(engine: Engine) -> None:
+    compute = Slow()
+    cache = StatisticsCache(engine, min_interval=0.0, max_age=0.0, compute=compute)
+    cache.get()
+    time.sleep(0.1)  # twice the refresh's own time: still too soon
+    cache.get()
+    assert compute.calls == 1
+    time.sleep(0.45)
     cache.get()
     cache.settle()
     assert compute.calls == 2
