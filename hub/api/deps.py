@@ -17,6 +17,13 @@ from hub.queries import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 
 #: Case and task ids: letters, digits and ``. _ : -``, as the departments' systems make them.
 RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+#: Routes named by their last segment; reuse reads the license store and material library,
+#: which agreements grant as "licenses" until they name reuse on its own.
+_RESOURCE_BY_SUFFIX = {
+    "verification": "verification",
+    "access-log": "access-log",
+    "reuse": "licenses",
+}
 
 
 def context(request: Request) -> ApiContext:
@@ -66,9 +73,9 @@ def resource_of(path: str) -> str:
     """The resource a route template reads, as data-sharing agreements name it."""
     if not path.startswith("/api/v1/"):
         return "dashboard"
-    for suffix in ("verification", "access-log"):
+    for suffix, resource in _RESOURCE_BY_SUFFIX.items():
         if path.endswith(f"/{suffix}"):
-            return suffix
+            return resource
     return path.split("/")[3]
 
 

@@ -93,7 +93,11 @@ def test_no_route_shows_a_persons_identity_number_and_each_view_is_recorded(
 ) -> None:
     accesses = AccessRecorder()
     client = TestClient(app_with(engine, accesses))
-    params = {"holder": person.applicant_id_number, "q": person.applicant_id_number}
+    params = {
+        "holder": person.applicant_id_number,
+        "q": person.applicant_id_number,
+        "items": "NR-DJ-001,MR-DJ-001",
+    }
     showing = 0
     for route in data_routes():
         accesses.clear()
