@@ -24,6 +24,7 @@ import asyncio
 import functools
 import logging
 import os
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, cast
@@ -41,44 +42,57 @@ from projections.processors.base import Processor
 
 logger = logging.getLogger(__name__)
 
+Position = tuple[str, int, int]
+
 BATCH = 500
 WITHIN_S = 0.2
 TICK_INTERVAL_S = 5.0
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
+# Decoded messages kept for the other agents of the same topic: a few batches' worth.
+RECENT_DECODED = 20 * BATCH
 # The exit code of a worker that stopped without finishing a batch (EX_TEMPFAIL).
 EXIT_UNFINISHED = 75
 
 
 @dataclass
 class AgentContext:
-    """What every agent of a worker shares: the serde, the publisher and the clock."""
+    """What every agent of a worker shares: the serde, the publisher and the clock.
+
+    Several agents read the same topic (a message of ``onewindow.applications`` reaches
+    two read models and three processors); the first to reach a message decodes it, or
+    dead-letters it, and the others take that outcome from a small cache of recent ones.
+    """
 
     deserializer: Deserializer
     publisher: Publisher
     clock: Clock = field(default_factory=SystemClock)
-    processed: dict[str, int] = field(default_factory=dict)
+    _recent: OrderedDict[Position, Event | None] = field(default_factory=OrderedDict)
 
     def decode(self, events: Sequence[faust.EventT[Any]], consumer: str) -> list[Event]:
         """The valid events of a batch, in order; bad messages are dead-lettered."""
         router = DeadLetterRouter(self.publisher, consumer=consumer)
-        decoded = []
-        for event in events:
-            message = event.message
-            received = decode_or_deadletter(
-                message.value,
-                message.key,
-                message.headers,
-                message.topic,
-                message.partition,
-                message.offset,
-                deserializer=self.deserializer,
-                router=router,
-            )
-            if received is not None:
-                decoded.append(received.event)
-        self.processed[consumer] = self.processed.get(consumer, 0) + len(events)
-        return decoded
+        decoded = [self._event(event.message, router) for event in events]
+        return [event for event in decoded if event is not None]
+
+    def _event(self, message: faust.types.Message, router: DeadLetterRouter) -> Event | None:
+        where = (message.topic, message.partition, message.offset)
+        if where in self._recent:
+            return self._recent[where]
+        received = decode_or_deadletter(
+            message.value,
+            message.key,
+            message.headers,
+            message.topic,
+            message.partition,
+            message.offset,
+            deserializer=self.deserializer,
+            router=router,
+        )
+        event = self._recent[where] = None if received is None else received.event
+        if len(self._recent) > RECENT_DECODED:
+            self._recent.popitem(last=False)
+        return event
 
     async def publish(self, events: Iterable[Event]) -> None:
         """Publish ``events`` and return once the broker has confirmed every one."""

@@ -126,6 +126,9 @@ def test_a_malformed_message_is_dead_lettered_and_the_worker_goes_on(
         for m in read_topic(kafka_bootstrap, Topic.DEADLETTER, idle_timeout=2)
         if m.key_text == garbage_key and m.value == b"not avro at all"
     ]
-    assert letters, "the malformed message is not on the dead-letter topic"
-    assert all(c is not None and "magic byte" in c.reason for c in letters)
-    assert {c.original_topic for c in letters if c is not None} == {Topic.APPLICATIONS.value}
+    # Two read models read the topic; the message is dead-lettered once, with its reason.
+    assert len(letters) == 1, "the malformed message is not on the dead-letter topic once"
+    [context] = letters
+    assert context is not None
+    assert "magic byte" in context.reason
+    assert context.original_topic == Topic.APPLICATIONS.value
