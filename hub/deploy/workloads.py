@@ -56,8 +56,8 @@ def worker(principal: Principal) -> Manifest:
 
 
 def archiver(principal: Principal) -> Manifest:
-    """``onewindow up`` against the cluster: the archiver (and one more worker), one replica."""
-    container = _container("archiver", ["up", "--loglevel", "info"], principal, HEALTH_PORT)
+    """``onewindow archive run``: copies every topic into the archive; one replica."""
+    container = _container("archiver", ["archive", "run"], principal, HEALTH_PORT)
     return _deployment("archiver", 1, container, "Recreate")
 
 

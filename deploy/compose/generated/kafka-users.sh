@@ -32,15 +32,14 @@ allow onewindow-worker --topic onewindow.supervision --resource-pattern-type lit
 allow onewindow-worker --group onewindow-processors --resource-pattern-type literal --operation Read
 user onewindow-archiver
 allow onewindow-archiver --topic onewindow.access --resource-pattern-type literal --operation Describe --operation Read
-allow onewindow-archiver --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Read --operation Write
-allow onewindow-archiver --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Read --operation Write
-allow onewindow-archiver --topic onewindow.deadletter --resource-pattern-type literal --operation Describe --operation Read --operation Write
-allow onewindow-archiver --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read --operation Write
+allow onewindow-archiver --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Read
+allow onewindow-archiver --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Read
+allow onewindow-archiver --topic onewindow.deadletter --resource-pattern-type literal --operation Describe --operation Read
+allow onewindow-archiver --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-archiver --topic onewindow.licenses.state --resource-pattern-type literal --operation Describe --operation Read
-allow onewindow-archiver --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Read --operation Write
-allow onewindow-archiver --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Read --operation Write
+allow onewindow-archiver --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Read
+allow onewindow-archiver --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-archiver --group onewindow-archiver --resource-pattern-type literal --operation Read
-allow onewindow-archiver --group onewindow-processors --resource-pattern-type literal --operation Read
 user onewindow-api
 allow onewindow-api --topic onewindow.access --resource-pattern-type literal --operation Describe --operation Write
 user onewindow-connector-file-import
