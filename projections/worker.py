@@ -26,6 +26,7 @@ from hub.publisher import Publisher
 from hub.registry import registry_from_settings
 from hub.serde import Deserializer, Serializer
 from hub.settings import HubSettings
+from hub.trust.signing import LicenseSealer
 from projections.agents import AgentContext, attach_processor, attach_projection
 from projections.app import APP_ID, create_app
 from projections.engine import Projector
@@ -68,8 +69,9 @@ def build_worker(
     worker = Worker(app, context, engine)
     for name in PROJECTIONS:
         worker.agents.append(attach_projection(app, Projector(engine, name), context))
-    chosen = default_processors(engine) if processors is None else processors
-    worker.agents += [attach_processor(app, processor, context) for processor in chosen]
+    if processors is None:  # the license sealer needs the data dir, for the departments' keys
+        processors = [*default_processors(engine), LicenseSealer.from_settings(settings, engine)]
+    worker.agents += [attach_processor(app, processor, context) for processor in processors]
     return worker
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine, select
 from hub.db import database_errors, upsert
 from hub.events import Event
 from hub.events.licenses import LicenseVersionEvent
+from hub.settings import HubSettings
 from hub.topics import Topic
 from hub.trust.keys import DepartmentKeys
 from hub.trust.statuslist import assign_index
@@ -70,13 +71,18 @@ class Verification:
 class LicenseSealer:
     """The processor that seals every license version on the licenses topic."""
 
-    name = "license-sealer"
-    topics = (Topic.LICENSES,)
+    name: str = "license-sealer"
+    topics: tuple[Topic, ...] = (Topic.LICENSES,)
 
     def __init__(self, engine: Engine, keys: DepartmentKeys) -> None:
         self.engine = engine
         self.keys = keys
         create_trust_tables(engine)
+
+    @classmethod
+    def from_settings(cls, settings: HubSettings, engine: Engine) -> LicenseSealer:
+        """The sealer of a hub: department keys under ``<data_dir>/keys``."""
+        return cls(engine, DepartmentKeys(settings.data_dir / "keys"))
 
     def handle(self, batch: Sequence[Event], now: datetime) -> list[Event]:
         """Seal each license version in ``batch``; a redelivered one is sealed identically."""
