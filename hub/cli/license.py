@@ -15,6 +15,8 @@ from hub.cli.main import EXIT_FINDING
 from hub.cli.output import emit_json, json_option
 from hub.cli.query import released, sessions
 from hub.queries import verify
+from hub.settings import load_settings
+from hub.trust.api import command_line_seals
 from projections.model import CHINA
 
 
@@ -29,9 +31,9 @@ def license() -> None:
 def verify_command(license_id: str, as_json: bool) -> None:
     """Verify LICENSE_ID: well formed, in the store, and valid today (China time)."""
     with sessions() as conn:
-        answer = released(
-            verify(conn, license_id.strip(), datetime.now(CHINA).date()), "license verify"
-        )
+        seals = command_line_seals(conn, load_settings())
+        today = datetime.now(CHINA).date()
+        answer = released(verify(conn, license_id.strip(), today, seals), "license verify")
     if as_json:
         emit_json(answer)
     elif answer["valid_today"]:

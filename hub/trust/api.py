@@ -24,7 +24,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from hub.api import deps
 from hub.api.context import ApiContext
@@ -112,18 +112,42 @@ def bearer_department(request: Request, authorization: str) -> str:
     return trust.identities.authenticate(authorization[len(BEARER) :].strip())
 
 
-def seal_checker(engine: Engine, keys: DepartmentKeys) -> SignatureChecker:
-    """The API's signature hook: the issuer's seal checked against the license as stored."""
+def seal_checker(
+    bind: Engine | Connection, keys: DepartmentKeys, require_seal: bool = True
+) -> SignatureChecker:
+    """The signature hook: the issuer's seal checked against the license as stored.
+
+    With ``require_seal`` off, a license without a seal is reported as not checked rather
+    than invalid (a store filled before sealing was switched on); a seal that does not
+    match is invalid either way.
+    """
 
     def check(found: LicenseView) -> SignatureCheck:
-        query = select(license_seals).where(license_seals.c.license_id == found.license_id)
-        with database_errors("cannot read the license seals"), engine.connect() as conn:
-            seal = conn.execute(query).mappings().first()
-        problems = seal_problems(keys, face_of(found), dict(seal) if seal else None)
+        seal = _seal_of(bind, found.license_id)
+        if seal is None and not require_seal:
+            return SignatureCheck(checked=False, valid=None, detail="the license carries no seal")
+        problems = seal_problems(keys, face_of(found), seal)
         detail = problems[0] if problems else f"sealed by {found.issuer}"
         return SignatureCheck(checked=True, valid=not problems, detail=detail)
 
     return check
+
+
+def command_line_seals(conn: Connection, settings: HubSettings) -> SignatureChecker:
+    """The seal check of ``onewindow license verify``: unsealed licenses are not checked."""
+    license_seals.create(conn, checkfirst=True)
+    return seal_checker(conn, DepartmentKeys(settings.data_dir / "keys"), require_seal=False)
+
+
+def _seal_of(bind: Engine | Connection, license_id: str) -> dict[str, Any] | None:
+    query = select(license_seals).where(license_seals.c.license_id == license_id)
+    with database_errors("cannot read the license seals"):
+        if isinstance(bind, Engine):
+            with bind.connect() as conn:
+                found = conn.execute(query).mappings().first()
+        else:
+            found = bind.execute(query).mappings().first()
+    return dict(found) if found is not None else None
 
 
 def face_of(found: LicenseView) -> dict[str, Any]:

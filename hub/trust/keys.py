@@ -47,6 +47,10 @@ class DepartmentKeys:
             return False
         return True
 
+    def has_key(self, department: str) -> bool:
+        """Whether ``department`` has a key already (verifying must not make one)."""
+        return department in self._loaded or (self._directory / f"{department}.pem").is_file()
+
     def key_id(self, department: str) -> str:
         """A short fingerprint of ``department``'s public key."""
         raw = self.public_key(department).public_bytes(Encoding.Raw, PublicFormat.Raw)

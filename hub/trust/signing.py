@@ -133,6 +133,8 @@ def seal_problems(
     if seal is None:
         return ["the license carries no seal"]
     issuer = str(license_fields["issuer"])
+    if not keys.has_key(issuer):
+        return [f"no key of the issuer {issuer!r} to check the seal with"]
     if seal["issuer"] != issuer or seal["key_id"] != keys.key_id(issuer):
         return [f"the seal was not made with the key of the issuer {issuer!r}"]
     signature = base64.urlsafe_b64decode(seal["signature"])

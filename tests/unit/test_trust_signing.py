@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import Engine, create_engine, update
 
+from hub.cli.main import cli
 from hub.events.base import IdentifierType
 from hub.events.licenses import LicenseIssued, LicenseRevoked, LicenseSuspended
 from hub.identifiers import generate_license_id
@@ -112,6 +115,10 @@ def test_unsealed_unknown_and_foreign_keys_are_named(
     sealer.handle([license_], NOW)
     other_keys = DepartmentKeys(tmp_path / "other")
     reasons = verify_license(engine, other_keys, license_.license_id, TODAY).reasons
+    assert reasons == ("no key of the issuer 'MR' to check the seal with",)
+    assert not (tmp_path / "other" / "MR.pem").exists()
+    other_keys.key_id("MR")
+    reasons = verify_license(engine, other_keys, license_.license_id, TODAY).reasons
     assert reasons == ("the seal was not made with the key of the issuer 'MR'",)
 
 
@@ -204,3 +211,23 @@ def _indices(engine: Engine, events: list[LicenseIssued]) -> list[int]:
     with engine.connect() as conn:
         found = [status_index(conn, event.license_id) for event in events]
     return [index for index in found if index is not None]
+
+
+def test_license_verify_command_checks_the_seal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ONEWINDOW_DATA_DIR", str(tmp_path))
+    file_engine = create_engine(f"sqlite:///{tmp_path / 'onewindow.db'}")
+    license_ = issued()
+    store(file_engine, LicenseSealer(file_engine, DepartmentKeys(tmp_path / "keys")), license_)
+    run = CliRunner()
+    sealed = json.loads(
+        run.invoke(cli, ["license", "verify", license_.license_id, "--json"]).stdout
+    )
+    assert sealed["signature"] == {"checked": True, "valid": True, "detail": "sealed by MR"}
+    with file_engine.begin() as conn:
+        conn.execute(update(licenses).values(holder_name="李四"))
+    tampered = run.invoke(cli, ["license", "verify", license_.license_id, "--json"])
+    assert tampered.exit_code == 1
+    assert json.loads(tampered.stdout)["signature"]["valid"] is False
+    file_engine.dispose()
