@@ -28,6 +28,8 @@ BUILT_IN = "built-in"
 BUILTINS: dict[str, str] = {
     "file-import": "connectors.file_import:FileImportSource",
     "outbox": "connectors.outbox:OutboxSource",
+    "simulated-applicants": "connectors.simulators:ApplicantSimulator",
+    "simulated-department": "connectors.simulators:DepartmentSimulator",
     "sql-mirror": "connectors.sql_mirror:SqlMirrorSink",
     "webhook": "connectors.webhook:WebhookSink",
 }

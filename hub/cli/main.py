@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "catalogue": "hub.cli.catalogue:catalogue",
     "connector": "hub.cli.connector:connector",
     "department": "hub.cli.department:department",
+    "demo": "hub.cli.demo:demo",
     "deploy": "hub.cli.deploy:deploy",
     "holder": "hub.cli.erase:holder",
     "id": "hub.cli.ids:id_group",
