@@ -40,6 +40,8 @@ allow onewindow-archiver --topic onewindow.licenses.state --resource-pattern-typ
 allow onewindow-archiver --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-archiver --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-archiver --group onewindow-archiver --resource-pattern-type literal --operation Read
+allow onewindow-archiver --group onewindow-replay- --resource-pattern-type prefixed --operation Read
+allow onewindow-archiver --group onewindow-reader- --resource-pattern-type prefixed --operation Read
 user onewindow-api
 allow onewindow-api --topic onewindow.access --resource-pattern-type literal --operation Describe --operation Write
 user onewindow-connector-file-import
