@@ -12,8 +12,9 @@ from hub.cli.main import cli
 from hub.topics import DAY_MS, FOREVER, TopicSpec, declared_topics
 
 README = Path(__file__).resolve().parents[2] / "deploy/README.md"
-# "onewindow" as a command, not as the namespace of "kubectl -n onewindow ...".
-_COMMAND = re.compile(r"(?:^|\s)(?<!-n )(?<!--namespace )onewindow ([^#|>\n]+)")
+# "onewindow" where a shell runs it: first on the line (after VAR=value assignments), after
+# "kubectl exec ... --" or "docker compose exec SERVICE"; not "-n onewindow" or "-U onewindow".
+_COMMAND = re.compile(r"(?:^\s*(?:\w+=\S+\s+)*|--\s|exec\s[\w-]+\s)onewindow ([^#|>\n]+)")
 
 
 def readme() -> str:
