@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from test_pipeline_support import (
     ONEWINDOW,
     HubProcess,
+    hub_env,
     hub_settings,
     own_broker,
     publish,
@@ -43,10 +43,7 @@ def test_the_archiver_alone_keeps_the_log_and_the_archive_shows_it(
     kafka_bootstrap: str, tmp_path: Path
 ) -> None:
     events = workflow_events(cases=2, seed=51)
-    env = os.environ | {
-        "ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "ONEWINDOW_DATA_DIR": str(tmp_path),
-    }
+    env = hub_env(tmp_path, kafka_bootstrap)
     store = ArchiveStore(create_engine_for(f"sqlite:///{tmp_path / 'archive.db'}"))
     archiver = HubProcess(["archive", "run"], env, tmp_path)
     publish(hub_settings(tmp_path, kafka_bootstrap), events)

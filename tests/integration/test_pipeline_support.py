@@ -7,6 +7,7 @@ it checks.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -149,6 +150,30 @@ def wait_until(check: Callable[[], bool], what: str, timeout: float = 60.0) -> N
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout:g}s waiting for {what}")
         time.sleep(0.1)
+
+
+def hub_env(data_dir: Path | None, bootstrap: str = "", database_url: str = "") -> dict[str, str]:
+    """The environment of a hub process: this one's, without its ``ONEWINDOW_`` settings."""
+    env = {name: v for name, v in os.environ.items() if not name.startswith("ONEWINDOW_")}
+    if data_dir is not None:
+        env["ONEWINDOW_DATA_DIR"] = str(data_dir)
+    if bootstrap:
+        env["ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS"] = bootstrap
+    if database_url:
+        env["ONEWINDOW_DATABASE_URL"] = database_url
+    return env
+
+
+def start_worker(bootstrap: str, data_dir: Path, database_url: str, group: str) -> HubProcess:
+    """``onewindow worker`` with the read models only, in consumer group ``group``."""
+    args = ["worker", "--no-processors", "--group", group, "--session-timeout", "2"]
+    return HubProcess(args, hub_env(data_dir, bootstrap, database_url), data_dir)
+
+
+def finish(worker: HubProcess, url: str, target: int) -> None:
+    """Wait for ``target`` tracking records in ``url``, then stop the worker cleanly."""
+    wait_until(lambda: row_count(url) >= target, f"{target} tracking records")
+    assert worker.stop() == 0
 
 
 class HubProcess:

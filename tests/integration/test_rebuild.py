@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,14 +13,15 @@ import pytest
 from test_pipeline_support import (
     ONEWINDOW,
     Dump,
-    HubProcess,
     assert_same_rows,
     dump,
+    finish,
+    hub_env,
     hub_settings,
     own_broker,
     projected,
     publish,
-    row_count,
+    start_worker,
     wait_until,
     workflow_events,
 )
@@ -58,26 +58,17 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Incrementa
         archiver = Archiver(bootstrap, store, [spec.name for spec in declared_topics()])
         archiver.start()
         publish(hub_settings(data_dir, bootstrap), events)
-        worker = HubProcess(["worker", "--no-processors"], hub_env(hub, bootstrap), data_dir)
+        worker = start_worker(bootstrap, data_dir, hub.url, "onewindow-processors")
         wait_until(lambda: archiver.read >= len(events), "the archive of every event")
         archiver.stop()
-        wait_until(lambda: row_count(hub.url) >= target, f"{target} tracking records")
-        assert worker.stop() == 0
+        finish(worker, hub.url, target)
         hub.tables = dump(hub.url)
         yield hub
 
 
-def hub_env(hub: Incremental, bootstrap: str = "") -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
-    env["ONEWINDOW_DATA_DIR"] = str(hub.data_dir)
-    if bootstrap:
-        env["ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS"] = bootstrap
-    return env
-
-
 def rebuild(hub: Incremental, *args: str, bootstrap: str = "") -> dict[str, Any]:
     command = [ONEWINDOW, "projections", "rebuild", *args, "--json"]
-    env = hub_env(hub, bootstrap)
+    env = hub_env(hub.data_dir, bootstrap)
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     summary: dict[str, Any] = json.loads(result.stdout)

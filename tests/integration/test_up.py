@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ from test_pipeline_support import (
     Dump,
     HubProcess,
     dump,
+    hub_env,
     hub_settings,
     publish,
     row_count,
@@ -35,8 +35,7 @@ QUIET_S = TICK_INTERVAL_S + 1.0
 
 def start_up(cwd: Path) -> tuple[HubProcess, str]:
     """``onewindow up`` with no settings in ``cwd``; returns it and its broker's address."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
-    hub = HubProcess(["up"], env, cwd)
+    hub = HubProcess(["up"], hub_env(None), cwd)  # the default data dir, ./var
     match = BOOTSTRAP.search(hub.line_with("ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS="))
     assert match is not None
     hub.line_with("worker:")

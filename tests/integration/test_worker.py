@@ -8,7 +8,6 @@ table with the same values (see ``ORDER_DEPENDENT`` for the two that are not com
 
 from __future__ import annotations
 
-import os
 import signal
 import uuid
 from collections.abc import Iterator
@@ -16,14 +15,15 @@ from pathlib import Path
 
 import pytest
 from test_pipeline_support import (
-    HubProcess,
     assert_same_rows,
     dump,
+    finish,
     hub_settings,
     own_broker,
     projected,
     publish,
     row_count,
+    start_worker,
     wait_until,
     workflow_events,
 )
@@ -44,16 +44,6 @@ def kafka_bootstrap() -> Iterator[str]:
         yield bootstrap
 
 
-def start_worker(kafka_bootstrap: str, data_dir: Path, database_url: str, group: str) -> HubProcess:
-    env = os.environ | {
-        "ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "ONEWINDOW_DATA_DIR": str(data_dir),
-        "ONEWINDOW_DATABASE_URL": database_url,
-    }
-    args = ["worker", "--no-processors", "--group", group, "--session-timeout", "2"]
-    return HubProcess(args, env, data_dir)
-
-
 def run_through_worker(
     kafka_bootstrap: str, tmp_path: Path, database_url: str, events: list[Event]
 ) -> None:
@@ -61,9 +51,7 @@ def run_through_worker(
     expected = projected(events, f"sqlite:///{tmp_path / 'expected.db'}")
     publish(settings, events)
     worker = start_worker(kafka_bootstrap, tmp_path, database_url, f"test-{uuid.uuid4().hex}")
-    target = len(expected["processed_events"])
-    wait_until(lambda: row_count(database_url) >= target, f"{target} tracking records")
-    assert worker.stop() == 0
+    finish(worker, database_url, len(expected["processed_events"]))
     assert_same_rows(dump(database_url), expected)
 
 
@@ -97,9 +85,7 @@ def test_a_worker_killed_mid_batch_and_restarted_misses_and_repeats_nothing(
     first.stop(signal.SIGKILL)
     assert 0 < row_count(url) < target, "the kill should land while batches are in flight"
 
-    second = start_worker(kafka_bootstrap, tmp_path, url, group)
-    wait_until(lambda: row_count(url) >= target, f"{target} tracking records")
-    assert second.stop() == 0
+    finish(start_worker(kafka_bootstrap, tmp_path, url, group), url, target)
     assert_same_rows(dump(url), expected)
 
 
@@ -117,9 +103,7 @@ def test_a_malformed_message_is_dead_lettered_and_the_worker_goes_on(
     publish(settings, after)
 
     worker = start_worker(kafka_bootstrap, tmp_path, url, f"test-{uuid.uuid4().hex}")
-    target = len(expected["processed_events"])
-    wait_until(lambda: row_count(url) >= target, f"{target} tracking records")
-    assert worker.stop() == 0
+    finish(worker, url, len(expected["processed_events"]))
     assert_same_rows(dump(url), expected)
     letters = [
         dead_letter_context(m.headers)

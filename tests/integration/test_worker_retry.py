@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -11,14 +10,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 from test_pipeline_support import (
-    HubProcess,
     assert_same_rows,
     dump,
+    finish,
     hub_settings,
     own_broker,
     projected,
     publish,
     row_count,
+    start_worker,
     wait_until,
     workflow_events,
 )
@@ -46,13 +46,7 @@ def test_a_batch_that_fails_is_retried_until_the_database_is_back(
     url = f"sqlite:///{tmp_path / 'hub.db'}"
     expected = projected(first + second, f"sqlite:///{tmp_path / 'expected.db'}")
     settings = hub_settings(tmp_path, kafka_bootstrap)
-    env = os.environ | {
-        "ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "ONEWINDOW_DATA_DIR": str(tmp_path),
-        "ONEWINDOW_DATABASE_URL": url,
-    }
-    group = f"test-{uuid.uuid4().hex}"
-    worker = HubProcess(["worker", "--no-processors", "--group", group], env, tmp_path)
+    worker = start_worker(kafka_bootstrap, tmp_path, url, f"test-{uuid.uuid4().hex}")
     publish(settings, first)
     wait_until(lambda: row_count(url) > 0, "the first rows")
     time.sleep(1.0)  # let the first events settle before the database goes away
@@ -62,7 +56,5 @@ def test_a_batch_that_fails_is_retried_until_the_database_is_back(
     worker.line_with("trying it again")
     rename(url, "processed_events_away", "processed_events")
 
-    target = len(expected["processed_events"])
-    wait_until(lambda: row_count(url) >= target, f"{target} tracking records")
-    assert worker.stop() == 0
+    finish(worker, url, len(expected["processed_events"]))
     assert_same_rows(dump(url), expected)
