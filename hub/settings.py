@@ -80,6 +80,8 @@ class ApiSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8600, ge=1, le=65535)
+    # Department bearer tokens, the data-sharing agreements and license seals (hub.trust).
+    trust: bool = False
 
 
 class TopicSettings(BaseModel):

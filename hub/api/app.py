@@ -63,6 +63,10 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("hub.api", "static")]), name="static")
+    if settings.api.trust:
+        from hub.trust.api import install_from_settings  # the trust layer builds on the API
+
+        install_from_settings(app, settings)
     return app
 
 

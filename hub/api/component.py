@@ -31,7 +31,11 @@ def broker_hooks(settings: HubSettings) -> tuple[Hooks, Publisher]:
     """Hooks publishing data accesses to the broker and checking it is reachable."""
     publisher = Publisher.from_settings(settings)
     admin = TopicAdmin(settings.kafka, timeout=READINESS_TIMEOUT)
-    hooks = Hooks(access_sink=publishing(publisher), readiness={"broker": reachable(admin)})
+    hooks = Hooks(
+        access_sink=publishing(publisher),
+        readiness={"broker": reachable(admin)},
+        publish=publisher.publish_async,
+    )
     return hooks, publisher
 
 

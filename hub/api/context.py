@@ -7,7 +7,7 @@ and whether the broker is reachable and the processors caught up (for ``/readyz`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,10 +15,13 @@ from sqlalchemy import Engine
 
 from hub.api.disclosure import AccessSink, GrantPolicy, log_access, no_grants
 from hub.api.metrics import Metrics
+from hub.events import Event
 from hub.queries import StatisticsCache
 from hub.queries.licenses import SignatureChecker, not_checked
 from projections.model import CHINA
 
+#: How an event reaches the broker: ``Publisher.publish_async`` in a hub with one.
+Publish = Callable[[Event], Awaitable[object]]
 #: A readiness check: None when ready, else why not.
 Check = Callable[[], str | None]
 #: A gauge others feed: its help text and how to read it at each scrape.
@@ -36,7 +39,8 @@ class Hooks:
 
     ``readiness`` maps check names (``broker``, ``processors``) to checks for ``/readyz``;
     ``gauges`` maps metric names (``onewindow_events_processed``, ``onewindow_dead_letters``,
-    ``onewindow_consumer_lag``) to their help text and reader, published on ``/metrics``.
+    ``onewindow_consumer_lag``) to their help text and reader, published on ``/metrics``;
+    ``publish`` sends an event to the broker (the HTTP ingress of :mod:`hub.trust` uses it).
     """
 
     access_sink: AccessSink = log_access
@@ -45,6 +49,7 @@ class Hooks:
     readiness: dict[str, Check] = field(default_factory=dict)
     gauges: dict[str, GaugeSource] = field(default_factory=dict)
     today: Callable[[], date] = china_today
+    publish: Publish | None = None
 
 
 @dataclass

@@ -23,6 +23,7 @@ from sqlalchemy import delete
 from starlette.exceptions import HTTPException
 
 from connectors.file_import.mapping import identifier_problems
+from hub.api.context import Publish
 from hub.db import database_errors, insert_ignore
 from hub.errors import (
     AccessRefusedError,
@@ -32,7 +33,7 @@ from hub.errors import (
     ValidationError,
 )
 from hub.events import Event, model_for
-from hub.trust.api import Publish, bearer_department
+from hub.trust.api import bearer_department
 from hub.trust.tables import ingress_receipts
 
 MAX_BODY = 256 * 1024
@@ -78,7 +79,7 @@ async def submit(request: Request, department: Annotated[str, Depends(department
     event = _event(await _json_body(request), department)
     if not _first_receipt(request, event, department):
         return JSONResponse(_receipt(event, duplicate=True).model_dump(), status_code=200)
-    publish: Publish | None = request.app.state.trust.publish
+    publish: Publish | None = request.app.state.context.hooks.publish
     try:
         if publish is None:
             raise BrokerError("this hub has no broker to publish to")

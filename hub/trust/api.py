@@ -14,11 +14,12 @@
 - departments publish events over HTTP at ``POST /api/v1/events`` (:mod:`hub.api.ingress`)::
 
     app = install_trust(create_app(settings, engine), Trust.from_settings(settings, engine))
+
+or, the same, ``ONEWINDOW_API__TRUST=true`` for ``onewindow up`` and ``onewindow api serve``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -32,8 +33,6 @@ from hub.api.disclosure import Caller, Grant, GrantPolicy
 from hub.api.errors import body
 from hub.db import database_errors
 from hub.errors import AuthenticationError
-from hub.events import Event
-from hub.publisher import Delivery
 from hub.queries.licenses import SignatureChecker
 from hub.queries.models import LicenseView, SignatureCheck
 from hub.settings import HubSettings
@@ -44,8 +43,6 @@ from hub.trust.signing import seal_problems
 from hub.trust.tables import license_seals
 
 BEARER = "bearer "
-#: How the ingress publishes an event: ``Publisher.publish_async`` in the hub.
-Publish = Callable[[Event], Awaitable[Delivery]]
 
 
 @dataclass
@@ -56,15 +53,18 @@ class Trust:
     identities: Identities
     agreements: Agreements
     keys: DepartmentKeys
-    publish: Publish | None = None
 
     @classmethod
-    def from_settings(
-        cls, settings: HubSettings, engine: Engine, publish: Publish | None = None
-    ) -> Trust:
+    def from_settings(cls, settings: HubSettings, engine: Engine) -> Trust:
         """Tokens in ``engine``'s database, the shipped agreements, keys under the data dir."""
         keys = DepartmentKeys(settings.data_dir / "keys")
-        return cls(engine, Identities(engine), load_agreements(), keys, publish)
+        return cls(engine, Identities(engine), load_agreements(), keys)
+
+
+def install_from_settings(app: FastAPI, settings: HubSettings) -> FastAPI:
+    """:func:`install_trust` over the app's own database (``api.trust`` is on)."""
+    context: ApiContext = app.state.context
+    return install_trust(app, Trust.from_settings(settings, context.engine))
 
 
 def install_trust(app: FastAPI, trust: Trust) -> FastAPI:

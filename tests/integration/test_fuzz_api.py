@@ -56,8 +56,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 @pytest.fixture(scope="module")
 def app(engine: Engine, publisher: Publisher, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     settings = load_settings(data_dir=Path(tmp_path_factory.mktemp("keys")))
-    base = create_app(settings, engine, Hooks(access_sink=AccessRecorder()))
-    return install_trust(base, Trust.from_settings(settings, engine, publisher.publish_async))
+    hooks = Hooks(access_sink=AccessRecorder(), publish=publisher.publish_async)
+    return install_trust(create_app(settings, engine, hooks), Trust.from_settings(settings, engine))
 
 
 @pytest.fixture(scope="module")

@@ -233,3 +233,12 @@ def _depends_on(dependant: Any, target: object) -> bool:
 def _url(route: APIRoute, person: Row[Any]) -> str:
     values = {"case_id": person.case_id, "license_id": person.license_id}
     return route.path.format(holder=person.applicant_id_number, **values)
+
+
+def test_the_trust_setting_installs_it(engine: Engine, data_dir: Path, person: Row[Any]) -> None:
+    settings = load_settings(data_dir=data_dir, api={"trust": True})
+    client = TestClient(create_app(settings, engine, Hooks(access_sink=AccessRecorder())))
+    refused = client.get(f"/api/v1/cases/{person.case_id}")
+    assert refused.status_code == 403
+    plain = TestClient(create_app(load_settings(data_dir=data_dir), engine))
+    assert plain.get(f"/api/v1/cases/{person.case_id}").status_code == 200
