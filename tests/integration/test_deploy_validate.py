@@ -22,10 +22,12 @@ from hub.deploy.validate import (
     COMPOSE_FILE,
     DOCKERFILE,
     OVERLAY,
+    SCRIPTS,
     TOOLS,
     compose_problems,
     dockerfile_problems,
     kubernetes_problems,
+    script_problems,
 )
 
 pytestmark = pytest.mark.integration
@@ -38,7 +40,7 @@ def test_the_whole_tree_validates() -> None:
     result = CliRunner().invoke(cli, ["deploy", "validate", "--json", "--dir", str(DEPLOY)])
     assert result.exit_code == 0, result.output
     report = yaml.safe_load(result.stdout)
-    assert report == {COMPOSE_FILE: [], OVERLAY: [], DOCKERFILE: [], ALERTS: []}
+    assert report == {COMPOSE_FILE: [], OVERLAY: [], DOCKERFILE: [], ALERTS: [], SCRIPTS: []}
 
 
 def broken_compose(tmp_path: Path, change: Any) -> list[str]:
@@ -111,6 +113,17 @@ def test_a_broken_dockerfile_fails_hadolint(tmp_path: Path) -> None:
     path.write_text(broken, encoding="utf-8")
     codes = {problem.split(" ")[2] for problem in dockerfile_problems(path)}
     assert {"DL3013", "DL3002"} <= codes
+
+
+def test_a_broken_shell_script_fails_shellcheck(tmp_path: Path) -> None:
+    text = (DEPLOY / "compose/kafka/setup-users.sh").read_text(encoding="utf-8")
+    broken = text.replace('exec sh "${USERS_SCRIPT', "exec sh ${USERS_SCRIPT").replace(
+        '.sh}"', ".sh}"
+    )
+    path = tmp_path / "setup-users.sh"
+    path.write_text(broken + "[[ -n $BOOTSTRAP ]]\n", encoding="utf-8")
+    codes = {problem.split(" ")[3] for problem in script_problems([path])}
+    assert {"SC2086", "SC3010"} <= codes
 
 
 @pytest.mark.parametrize(

@@ -9,5 +9,5 @@ security.protocol=SASL_PLAINTEXT
 sasl.mechanism=SCRAM-SHA-512
 sasl.jaas.config=$SCRAM required username="admin" password="$(cat "$SECRETS/kafka-admin-password")";
 PROPERTIES
-export ADMIN_CONFIG BOOTSTRAP=${BOOTSTRAP:-kafka-1:19092} PASSWORDS="$SECRETS/kafka-users"
+export ADMIN_CONFIG BOOTSTRAP="${BOOTSTRAP:-kafka-1:19092}" PASSWORDS="$SECRETS/kafka-users"
 exec sh "${USERS_SCRIPT:-/opt/onewindow/kafka-users.sh}"
