@@ -52,7 +52,8 @@ def worker_max_replicas(consumed: Sequence[TopicSpec]) -> int:
 def worker(principal: Principal) -> Manifest:
     """The processors' Deployment: ``onewindow worker`` members of one consumer group."""
     container = _container("worker", ["worker", "--loglevel", "info"], principal, HEALTH_PORT)
-    return _deployment("worker", WORKER_MIN_REPLICAS, container, "RollingUpdate")
+    # No replicas: the autoscaler owns the count, and an apply must not reset it.
+    return _deployment("worker", None, container, "RollingUpdate")
 
 
 def archiver(principal: Principal) -> Manifest:
@@ -98,13 +99,16 @@ def worker_autoscaler(consumed: Sequence[TopicSpec]) -> Manifest:
     }
 
 
-def _deployment(component: str, replicas: int, container: Manifest, strategy: str) -> Manifest:
+def _deployment(
+    component: str, replicas: int | None, container: Manifest, strategy: str
+) -> Manifest:
+    count = {} if replicas is None else {"replicas": replicas}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": f"onewindow-{component}", "labels": _labels(component)},
-        "spec": {
-            "replicas": replicas,
+        "spec": count
+        | {
             "strategy": {"type": strategy},
             "selector": {"matchLabels": _labels(component)},
             "template": {
