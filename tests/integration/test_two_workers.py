@@ -9,8 +9,10 @@ It runs only with ``ONEWINDOW_TEST_TWO_WORKERS=1``: on the embedded broker it fa
 one run in three, for three reasons seen so far. The broker's group coordinator refuses
 a follower's SyncGroup (handled below by starting that worker again); the survivor
 sometimes never resumes the partitions of the worker that left; and once the tables
-differed (case C-0000104 without its applicant), because the case projection depends on
-the order of events of one case across topics, which two workers do not keep.
+differed: case C-0000104 lost the applicant its ApplicationSubmitted set, most likely
+because two workers rewrote that case row at once from events on different topics (the
+submission on onewindow.applications, a license naming the case on onewindow.licenses),
+and the later write, read before the earlier commit, undid it.
 """
 
 from __future__ import annotations
