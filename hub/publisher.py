@@ -90,8 +90,9 @@ class Publisher:
     def from_settings(cls, settings: HubSettings, **overrides: Any) -> Publisher:
         """A publisher on the configured broker, encoding with the configured registry."""
         from hub.registry import registry_from_settings  # the registry is needed only here
+        from hub.trust.sealing import serializer_for  # personal fields sealed, if so set
 
-        serializer = Serializer(registry_from_settings(settings))
+        serializer = serializer_for(settings, registry_from_settings(settings))
         return cls(settings.kafka, serializer, **overrides)
 
     def encode(self, event: Event) -> bytes:

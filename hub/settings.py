@@ -107,6 +107,8 @@ class HubSettings(BaseSettings):
     schema_registry: SchemaRegistrySettings = SchemaRegistrySettings()
     api: ApiSettings = ApiSettings()
     topics: TopicSettings = TopicSettings()
+    # Seal personal fields with per-person keys, so erasure reaches the log (hub.trust).
+    encrypt_personal_data: bool = False
 
     @property
     def effective_database_url(self) -> str:

@@ -24,8 +24,8 @@ from hub.db import create_engine_for
 from hub.errors import SettingsError
 from hub.publisher import Publisher
 from hub.registry import registry_from_settings
-from hub.serde import Deserializer, Serializer
 from hub.settings import HubSettings
+from hub.trust.sealing import deserializer_for, serializer_for
 from hub.trust.signing import LicenseSealer
 from projections.agents import AgentContext, attach_processor, attach_projection
 from projections.app import APP_ID, create_app
@@ -63,8 +63,8 @@ def build_worker(
         )
     engine = create_engine_for(settings.effective_database_url)
     registry = registry_from_settings(settings)
-    publisher = Publisher(settings.kafka, Serializer(registry))
-    context = AgentContext(Deserializer(registry), publisher)
+    publisher = Publisher(settings.kafka, serializer_for(settings, registry))
+    context = AgentContext(deserializer_for(settings, registry), publisher)
     app = create_app(settings, settings.kafka.bootstrap_servers, app_id, session_timeout)
     worker = Worker(app, context, engine)
     for name in PROJECTIONS:

@@ -27,8 +27,8 @@ from connectors.running.source import SourceRunner
 from hub.errors import SettingsError
 from hub.publisher import Publisher
 from hub.registry import registry_from_settings
-from hub.serde import Deserializer, Serializer
 from hub.settings import HubSettings, KafkaSettings
+from hub.trust.sealing import deserializer_for, serializer_for
 
 ConfigSource = Path | Mapping[str, Any]
 
@@ -47,13 +47,13 @@ def build_runner(
     if isinstance(broker, KafkaSettings) and broker.embedded:
         raise SettingsError("ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS: a connector needs the broker")
     registry = registry_from_settings(settings)
-    serializer = Serializer(registry)
+    serializer = serializer_for(settings, registry)
     with Publisher(broker, serializer) as publisher:
         connector = cls()
         if isinstance(connector, Source) and isinstance(validated, SourceConfig):
             yield SourceRunner(connector, validated, publisher, serializer, name)
         elif isinstance(connector, Sink) and isinstance(validated, SinkConfig):
-            deserializer = Deserializer(registry)
+            deserializer = deserializer_for(settings, registry)
             yield SinkRunner(connector, validated, broker, deserializer, publisher, name)
         else:
             raise SettingsError(

@@ -59,12 +59,12 @@ def _rebuild(settings: HubSettings, name: str | None, source: str) -> dict[str, 
     # The engine and the serde load only when a rebuild runs.
     from hub.archive.replay import ReplayStats
     from hub.registry import registry_from_settings
-    from hub.serde import Deserializer
+    from hub.trust.sealing import deserializer_for
     from projections.engine import Projector
 
     projector = Projector(settings.effective_database_url, name)
     stats = ReplayStats()
-    deserializer = Deserializer(registry_from_settings(settings))
+    deserializer = deserializer_for(settings, registry_from_settings(settings))
     topics = sorted({t.topic.value for p in projector.projections for t in p.steps})
     try:
         events = _events(settings, source, topics, deserializer, stats)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import time
 from datetime import UTC, datetime
 from typing import TypeGuard
 
@@ -25,11 +26,15 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, delete, select
 
-from hub.db import database_errors, insert_ignore
+from hub.db import create_engine_for, database_errors, insert_ignore
 from hub.errors import SerializationError
+from hub.settings import HubSettings
 from hub.trust.tables import create_trust_tables, person_keys
 
 PREFIX = "enc:v1:"
+#: How long a process encrypts with a key it has looked up; decryption never caches, so an
+#: erasure is honoured at once by every reader, and a writer stops within this time.
+ENCRYPT_CACHE_SECONDS = 60.0
 _NONCE = 12
 
 
@@ -51,7 +56,13 @@ class PersonKeys:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._recent: dict[str, tuple[float, str, bytes]] = {}
         create_trust_tables(engine)
+
+    @classmethod
+    def from_settings(cls, settings: HubSettings) -> PersonKeys:
+        """The key store in the hub database; it lives as long as the process."""
+        return cls(create_engine_for(settings.effective_database_url))
 
     def encrypt(self, person: str, field: str, value: str) -> str:
         """``value`` of ``field`` sealed with ``person``'s key (made on first use)."""
@@ -63,8 +74,11 @@ class PersonKeys:
     def decrypt(self, sealed: str, field: str) -> str | None:
         """The plain value of ``sealed``, or None when its key was deleted (an erased person)."""
         secret = self.secret(key_id_of(sealed))
-        if secret is None:
-            return None
+        return None if secret is None else self.open(sealed, field, secret)
+
+    @staticmethod
+    def open(sealed: str, field: str, secret: bytes) -> str:
+        """The plain value of ``sealed`` under the key ``secret``."""
         try:
             blob = base64.urlsafe_b64decode(sealed.rsplit(":", 1)[1])
             plain = AESGCM(secret).decrypt(blob[:_NONCE], blob[_NONCE:], field.encode("utf-8"))
@@ -89,12 +103,21 @@ class PersonKeys:
     def forget(self, person: str) -> str | None:
         """Delete ``person``'s key; returns its id (None if there was none)."""
         key_id = self.key_id(person)
+        self._recent.pop(person, None)
         statement = delete(person_keys).where(person_keys.c.subject_id_number == person)
         with database_errors("cannot delete the person key"), self._engine.begin() as conn:
             conn.execute(statement)
         return key_id
 
     def _key_of(self, person: str) -> tuple[str, bytes]:
+        """``person``'s key, from the last minute's if this process used it then."""
+        now = time.monotonic()
+        found = self._recent.get(person)
+        if found is None or now - found[0] > ENCRYPT_CACHE_SECONDS:
+            self._recent[person] = found = (now, *self._stored_key(person))
+        return found[1], found[2]
+
+    def _stored_key(self, person: str) -> tuple[str, bytes]:
         row = {
             "subject_id_number": person,
             "key_id": secrets.token_hex(8),

@@ -9,10 +9,12 @@ data and stay plain. A field is personal only when its ``<prefix>_id_type`` is
 
 The Avro contracts do not change: a sealed field is the same ``string`` holding
 ``enc:v1:<key-id>:<ciphertext>`` (see :mod:`hub.trust.keystore`). :class:`SealingSerializer`
-and :class:`OpeningDeserializer` are drop-in replacements of the serde's classes: hand
-them to a Publisher and to consumers. Once a person's key is deleted, opening yields
-tombstones: ``[erased:<key-id>]`` for the identity number (distinct per person, so rows
-keyed by it stay apart) and ``[erased]`` for names and face fields.
+and :class:`OpeningDeserializer` are drop-in replacements of the serde's classes; with
+``ONEWINDOW_ENCRYPT_PERSONAL_DATA=true`` the hub's publishers, worker, connectors and
+rebuilds use them (:func:`serializer_for`, :func:`deserializer_for`). Once a person's key
+is deleted, opening yields tombstones: ``[erased:<key-id>]`` for the identity number
+(distinct per person, so rows keyed by it stay apart) and ``[erased]`` for names and
+face fields.
 
 What stays plain: the Kafka message key, which the publisher takes from the event; the
 topics keyed by holder or subject (materials, credit, access) therefore carry the identity
@@ -29,6 +31,7 @@ from typing import Any
 
 from hub.registry.base import SchemaRegistry
 from hub.serde import Decoded, Deserializer, SerializableEvent, Serializer
+from hub.settings import HubSettings
 from hub.trust.keystore import PersonKeys, is_sealed, key_id_of
 from schemas import SCHEMA_DIR
 
@@ -68,15 +71,17 @@ def open_record(record: Record, keys: PersonKeys) -> Record:
         if not is_sealed(number):
             continue
         key_id = key_id_of(number)
-        gone = erased_id(key_id) if keys.secret(key_id) is None else None
-        _each_personal(opened, prefix, functools.partial(_reveal, keys, gone), sealed_only=True)
+        reveal = functools.partial(_reveal, keys, key_id, keys.secret(key_id))
+        _each_personal(opened, prefix, reveal, sealed_only=True)
     return opened
 
 
-def _reveal(keys: PersonKeys, gone: str | None, field: str, value: str) -> str:
-    """The plain ``value``; the tombstones when the person was erased (``gone`` set)."""
-    if gone is not None:
-        return gone if field.endswith("_id_number") else ERASED
+def _reveal(keys: PersonKeys, key_id: str, secret: bytes | None, field: str, value: str) -> str:
+    """The plain ``value``; a tombstone once the person was erased (no ``secret`` left)."""
+    if secret is None:
+        return erased_id(key_id) if field.endswith("_id_number") else ERASED
+    if key_id_of(value) == key_id:
+        return keys.open(value, field, secret)
     return keys.decrypt(value, field) or ERASED
 
 
@@ -96,6 +101,20 @@ def _each_personal(
             else value
             for name, value in face.items()
         }
+
+
+def serializer_for(settings: HubSettings, registry: SchemaRegistry) -> Serializer:
+    """The serializer a hub process publishes with: sealing when the settings say so."""
+    if not settings.encrypt_personal_data:
+        return Serializer(registry)
+    return SealingSerializer(registry, PersonKeys.from_settings(settings))
+
+
+def deserializer_for(settings: HubSettings, registry: SchemaRegistry) -> Deserializer:
+    """The deserializer a hub process reads with: opening sealed fields when so set."""
+    if not settings.encrypt_personal_data:
+        return Deserializer(registry)
+    return OpeningDeserializer(registry, PersonKeys.from_settings(settings))
 
 
 class SealingSerializer(Serializer):
