@@ -4,6 +4,8 @@ The topics come from :mod:`hub.topics`, the Kafka users and their ACLs from
 ``deploy/principals.toml``; ``onewindow deploy render`` writes the generated files under
 ``deploy/`` and ``onewindow deploy render --check`` fails when they have drifted::
 
+    from pathlib import Path
+
     from hub.deploy.principals import load_principals
     from hub.deploy.render import PRINCIPALS, drift, render
     from hub.topics import declared_topics
