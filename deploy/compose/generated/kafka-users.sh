@@ -44,6 +44,11 @@ allow onewindow-archiver --group onewindow-replay- --resource-pattern-type prefi
 allow onewindow-archiver --group onewindow-reader- --resource-pattern-type prefixed --operation Read
 user onewindow-api
 allow onewindow-api --topic onewindow.access --resource-pattern-type literal --operation Describe --operation Write
+allow onewindow-api --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Write
+allow onewindow-api --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Write
+allow onewindow-api --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Write
+allow onewindow-api --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Write
+allow onewindow-api --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
 user onewindow-connector-file-import
 allow onewindow-connector-file-import --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Write
 allow onewindow-connector-file-import --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Write
