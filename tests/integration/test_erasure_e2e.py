@@ -14,14 +14,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, MetaData, func, select
+from sqlalchemy import Engine
 
 from hub.api import Hooks, create_app
 from hub.api.testing import AccessRecorder
 from hub.consuming import RawMessage, read_topic
 from hub.db import create_engine_for
 from hub.events import Event
-from hub.events.base import IdentifierType
 from hub.publisher import Publisher
 from hub.registry import EmbeddedRegistry
 from hub.settings import load_settings
@@ -30,6 +29,7 @@ from hub.trust.erasure import erase_person
 from hub.trust.identities import Identities
 from hub.trust.keystore import PersonKeys
 from hub.trust.sealing import OpeningDeserializer, SealingSerializer
+from hub.trust.testing import first_person, row_counts, traces
 from projections.engine import Projector
 from projections.testing import event_stream
 
@@ -74,36 +74,6 @@ def opened(engine: Engine, log: list[RawMessage]) -> list[Event]:
     return sorted(events, key=lambda event: event.occurred_at)
 
 
-def a_person(events: list[Event]) -> tuple[str, str, str]:
-    for event in events:
-        record = event.to_record()
-        if record.get("applicant_id_type") == IdentifierType.RESIDENT_ID:
-            return record["applicant_id_number"], record["applicant_name"], record["case_id"]
-    raise AssertionError("no person among the generated cases")
-
-
-def mentions(engine: Engine, text: str) -> list[str]:
-    tables = MetaData()
-    tables.reflect(engine)
-    with engine.connect() as conn:
-        return [
-            table.name
-            for table in tables.sorted_tables
-            for row in conn.execute(select(table)).mappings()
-            if text in str(dict(row))
-        ]
-
-
-def counts(engine: Engine) -> dict[str, int]:
-    tables = MetaData()
-    tables.reflect(engine, only=COUNTED)
-    with engine.connect() as conn:
-        return {
-            name: conn.execute(select(func.count()).select_from(tables.tables[name])).scalar_one()
-            for name in COUNTED
-        }
-
-
 def api(engine: Engine, data_dir: Path) -> tuple[TestClient, dict[str, str]]:
     settings = load_settings(data_dir=data_dir)
     app = create_app(settings, engine, Hooks(access_sink=AccessRecorder()))
@@ -137,13 +107,13 @@ def test_erased_from_api_database_and_rebuild(
     log = read_log(kafka_bootstrap, published)
     projector = Projector(engine)
     projector.apply(opened(engine, log))
-    person, name, case_id = a_person(published)
+    person, name, case_id = first_person(published)
     plain = [person.encode(), name.encode()]
     assert not [m for m in log if any(text in (m.value or b"") for text in plain)]
     client, mr = api(engine, tmp_path)
     assert person in shown(client, mr, person, case_id)
-    assert mentions(engine, person)
-    before, stats = counts(engine), statistics(client, mr)
+    assert traces(engine, person)
+    before, stats = row_counts(engine, COUNTED), statistics(client, mr)
 
     report = erase_person(engine, person, PersonKeys(engine))
 
@@ -153,14 +123,14 @@ def test_erased_from_api_database_and_rebuild(
     assert person not in after
     assert name not in after
     assert report.tombstone in client.get(f"/api/v1/cases/{case_id}", headers=mr).text
-    assert mentions(engine, person) == []
-    assert mentions(engine, name) == []
-    assert counts(engine) == before
+    assert traces(engine, person) == []
+    assert traces(engine, name) == []
+    assert row_counts(engine, COUNTED) == before
     assert statistics(client, mr) == stats
 
     projector.rebuild(opened(engine, read_log(kafka_bootstrap, published)))
 
-    assert mentions(engine, person) == []
-    assert mentions(engine, name) == []
-    assert counts(engine) == before
+    assert traces(engine, person) == []
+    assert traces(engine, name) == []
+    assert row_counts(engine, COUNTED) == before
     assert person not in shown(client, mr, person, case_id)

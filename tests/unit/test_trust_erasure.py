@@ -6,11 +6,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine, MetaData, create_engine, func, select
+from sqlalchemy import Engine, create_engine
 
 from hub.errors import InvalidIdentifierError, SerializationError
-from hub.events import Event
-from hub.events.base import IdentifierType
 from hub.registry import EmbeddedRegistry
 from hub.trust.erasure import erase_person, scrub
 from hub.trust.keystore import PersonKeys
@@ -21,6 +19,7 @@ from hub.trust.sealing import (
     open_record,
     seal_record,
 )
+from hub.trust.testing import first_person, row_counts, traces
 from projections.engine import Projector
 from projections.testing import event_stream
 
@@ -100,50 +99,20 @@ def test_erasure_leaves_no_trace_and_keeps_the_counts(engine: Engine, keys: Pers
     log = [writer.encode_event(event) for event in event_stream(seed=7, cases=40)]
     projector = Projector(engine)
     projector.apply([reader.decode(value).to_event() for value in log])
-    person, name = _a_person([reader.decode(value).to_event() for value in log])
-    assert _mentions(engine, person)
-    assert _mentions(engine, name)
+    person, name = first_person([reader.decode(value).to_event() for value in log])[:2]
+    assert traces(engine, person)
+    assert traces(engine, name)
     assert not any(person.encode() in value or name.encode() in value for value in log)
-    counts = _counts(engine)
+    counts = row_counts(engine, COUNTED)
 
     report = erase_person(engine, person, keys)
 
     assert report.key_deleted
     assert report.rows
-    assert not _mentions(engine, person)
-    assert not _mentions(engine, name)
-    assert _counts(engine) == counts
+    assert not traces(engine, person)
+    assert not traces(engine, name)
+    assert row_counts(engine, COUNTED) == counts
     projector.rebuild(reader.decode(value).to_event() for value in log)
-    assert not _mentions(engine, person)
-    assert not _mentions(engine, name)
-    assert _counts(engine) == counts
-
-
-def _a_person(events: list[Event]) -> tuple[str, str]:
-    for event in events:
-        record = event.to_record()
-        if record.get("applicant_id_type") == IdentifierType.RESIDENT_ID:
-            return record["applicant_id_number"], record["applicant_name"]
-    raise AssertionError("the stream names no person")
-
-
-def _mentions(engine: Engine, text: str) -> list[str]:
-    found = MetaData()
-    found.reflect(engine)
-    with engine.connect() as conn:
-        return [
-            table.name
-            for table in found.sorted_tables
-            for row in conn.execute(select(table)).mappings()
-            if text in str(dict(row))
-        ]
-
-
-def _counts(engine: Engine) -> dict[str, int]:
-    found = MetaData()
-    found.reflect(engine)
-    with engine.connect() as conn:
-        return {
-            name: conn.execute(select(func.count()).select_from(found.tables[name])).scalar_one()
-            for name in COUNTED
-        }
+    assert not traces(engine, person)
+    assert not traces(engine, name)
+    assert row_counts(engine, COUNTED) == counts

@@ -1,0 +1,48 @@
+"""Helpers to check an erasure: where a text still appears, and how many rows there are.
+
+Used by the project's own erasure tests, and usable by anyone auditing a hub database::
+
+    assert traces(engine, "11010519491231002X") == []   # in no row of any table
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Engine, MetaData, func, select
+
+from hub.events import Event
+from hub.events.base import IdentifierType
+
+
+def traces(engine: Engine, text: str) -> list[str]:
+    """The tables (one entry per row) whose rows hold ``text`` anywhere, JSON included."""
+    tables = MetaData()
+    tables.reflect(engine)
+    with engine.connect() as conn:
+        return [
+            table.name
+            for table in tables.sorted_tables
+            for row in conn.execute(select(table)).mappings()
+            if text in str(dict(row))
+        ]
+
+
+def row_counts(engine: Engine, names: Sequence[str]) -> dict[str, int]:
+    """How many rows each table of ``names`` holds."""
+    tables = MetaData()
+    tables.reflect(engine, only=list(names))
+    with engine.connect() as conn:
+        return {
+            name: conn.execute(select(func.count()).select_from(tables.tables[name])).scalar_one()
+            for name in names
+        }
+
+
+def first_person(events: Iterable[Event]) -> tuple[str, str, str]:
+    """Identity number, name and case id of the first person who applied in ``events``."""
+    for event in events:
+        record = event.to_record()
+        if record.get("applicant_id_type") == IdentifierType.RESIDENT_ID:
+            return record["applicant_id_number"], record["applicant_name"], record["case_id"]
+    raise LookupError("no person applied in these events")
