@@ -22,6 +22,7 @@ from connectors.simulators.clock import ScaledClock
 from hub.db import create_engine_for
 from hub.errors import HubError
 from hub.outbox import create_outbox
+from hub.registry import registry_from_settings
 from hub.runtime import HubContext
 from hub.topics import Topic
 
@@ -48,12 +49,20 @@ JOIN_S = 30.0
 
 
 class DepartmentsComponent:
-    """Every simulated department and the applicants, as connectors in threads."""
+    """Simulated departments (and the applicants), as connectors in threads."""
 
     name = "departments"
 
-    def __init__(self, clock: ScaledClock, seed: int, folder: Path) -> None:
+    def __init__(
+        self,
+        clock: ScaledClock,
+        seed: int,
+        folder: Path,
+        departments: Mapping[str, Mapping[str, Any]] = DEPARTMENTS,
+        applicants: bool = True,
+    ) -> None:
         self.clock, self.seed, self.folder = clock, seed, folder
+        self.departments, self.applicants = departments, applicants
         self._stop = threading.Event()
         self._ready = threading.Semaphore(0)
         self._threads: list[threading.Thread] = []
@@ -61,19 +70,20 @@ class DepartmentsComponent:
 
     def runners(self, bootstrap: str) -> list[tuple[str, str, dict[str, Any]]]:
         """``(label, connector, config)`` of every runner."""
-        found = [
-            (code, "simulated-department", self._department(code, extra, bootstrap))
-            for code, extra in DEPARTMENTS.items()
-        ]
-        found.append(("applicants", "simulated-applicants", self._applicants(bootstrap)))
-        relay = {"database_url": self._desk("TAX"), "poll_interval": POLL_INTERVAL}
-        found.append(("TAX-outbox", "outbox", relay))
-        found += [(f"BANK-{kind}", "file-import", self._inbox(kind)) for kind in ANSWER_TYPES]
+        found = []
+        for code, extra in self.departments.items():
+            found.append((code, "simulated-department", self._department(code, extra, bootstrap)))
+            found += self._carriers(code, extra.get("channel", "kafka"))
+        if self.applicants:
+            found.append(("applicants", "simulated-applicants", self._applicants(bootstrap)))
         return found
 
     def start(self, context: HubContext) -> str:
         """Start every runner; returns once each holds its partitions (or after ``JOIN_S``)."""
         bootstrap = context.settings.kafka.bootstrap_servers
+        # Every schema registered once here: the runners' threads then only read the
+        # embedded registry's file, never write it together.
+        registry_from_settings(context.settings)
         self._prepare()
         for label, name, config in self.runners(bootstrap):
             thread = threading.Thread(
@@ -82,10 +92,8 @@ class DepartmentsComponent:
             thread.start()
             self._threads.append(thread)
         self._wait_joined()
-        return (
-            f"{len(DEPARTMENTS)} simulated departments, the applicants, the tax bureau's outbox "
-            f"relay and {len(ANSWER_TYPES)} file imports of the bank under {self.folder}"
-        )
+        carried = {code: extra.get("channel", "kafka") for code, extra in self.departments.items()}
+        return f"{len(self._threads)} connectors under {self.folder}: departments {carried}"
 
     def _wait_joined(self) -> None:
         deadline = time.monotonic() + JOIN_S
@@ -97,20 +105,31 @@ class DepartmentsComponent:
             logger.warning("%d runners had not joined their groups after %gs", late, JOIN_S)
 
     def _prepare(self) -> None:
-        """The bank's inboxes and the tax bureau's outbox table exist before any runner."""
-        for kind in ANSWER_TYPES:
-            (self._files() / kind).mkdir(parents=True, exist_ok=True)
-        engine = create_engine_for(self._desk("TAX"))
-        try:
-            create_outbox(engine)
-        finally:
-            engine.dispose()
+        """Inboxes and outbox tables exist before any runner reads them."""
+        for code, extra in self.departments.items():
+            if extra.get("channel") == "files":
+                for kind in ANSWER_TYPES:
+                    (self.inbox(code) / kind).mkdir(parents=True, exist_ok=True)
+            if extra.get("channel") == "outbox":
+                engine = create_engine_for(self.desk(code))
+                try:
+                    create_outbox(engine)
+                finally:
+                    engine.dispose()
 
     def stop(self) -> None:
         """Stop every runner after its batch in hand (harmless if never started)."""
         self._stop.set()
         for thread in self._threads:
             thread.join()
+
+    def desk(self, code: str) -> str:
+        """The database of a department's own system (its desk, its outbox)."""
+        return f"sqlite:///{self.folder / f'{code}.db'}"
+
+    def inbox(self, code: str) -> Path:
+        """Where a department that drops files drops them, one folder per event type."""
+        return self.folder / f"{code}-drop"
 
     def _run(self, label: str, name: str, config: dict[str, Any], context: HubContext) -> None:
         try:
@@ -124,20 +143,30 @@ class DepartmentsComponent:
             logger.error("%s stopped: %s", label, exc)
             self.failures.append(f"{label}: {exc}")
 
+    def _carriers(self, code: str, channel: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """The connectors that carry a department's answers to the hub, if it does not."""
+        if channel == "outbox":
+            relay = {"database_url": self.desk(code), "poll_interval": POLL_INTERVAL}
+            return [(f"{code}-outbox", "outbox", relay)]
+        if channel == "files":
+            kinds = ANSWER_TYPES
+            return [(f"{code}-{kind}", "file-import", self._import(code, kind)) for kind in kinds]
+        return []
+
     def _common(self, code: str, bootstrap: str) -> dict[str, Any]:
         return {
             "seed": self.seed,
             "clock_start": self.clock.start,
             "clock_origin": self.clock.origin,
             "day_seconds": self.clock.day_seconds,
-            "database_url": self._desk(code),
+            "database_url": self.desk(code),
             "bootstrap_servers": bootstrap,
             "group_id": f"simulator-{code}",
             "batch_size": 500,
         }
 
     def _department(self, code: str, extra: Mapping[str, Any], bootstrap: str) -> dict[str, Any]:
-        inbox = {"inbox": self._files()} if extra.get("channel") == "files" else {}
+        inbox = {"inbox": self.inbox(code)} if extra.get("channel") == "files" else {}
         return {
             **self._common(code, bootstrap),
             **extra,
@@ -154,16 +183,10 @@ class DepartmentsComponent:
             "event_types": ["SupplementRequested", "CommitmentMade"],
         }
 
-    def _inbox(self, kind: str) -> dict[str, Any]:
+    def _import(self, code: str, kind: str) -> dict[str, Any]:
         return {
-            "inbox": self._files() / kind,
+            "inbox": self.inbox(code) / kind,
             "event_type": kind,
-            "source": "BANK",
+            "source": code,
             "poll_interval": POLL_INTERVAL,
         }
-
-    def _desk(self, code: str) -> str:
-        return f"sqlite:///{self.folder / f'{code}.db'}"
-
-    def _files(self) -> Path:
-        return self.folder / "BANK-drop"

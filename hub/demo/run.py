@@ -44,6 +44,7 @@ from hub.errors import SettingsError
 from hub.publisher import Publisher
 from hub.runtime import Component, HubContext, components_for
 from hub.settings import HubSettings, load_settings
+from hub.trust.signing import LicenseSealer
 from hub.workdays import load_calendar
 from projections.processors.base import CHINA, Processor
 from projections.worker import Worker, build_worker, default_processors, run_worker
@@ -140,7 +141,7 @@ def _run_worker(
 ) -> int:
     settings = context.settings
     engine = create_engine_for(settings.effective_database_url)
-    processors = default_processors(engine)
+    processors = [*default_processors(engine), LicenseSealer.from_settings(settings, engine)]
     worker = build_worker(settings, processors=processors)
     worker.context.clock = Behind(clock, HUB_LAG_S)
     _tick_often(worker, processors, clock)
