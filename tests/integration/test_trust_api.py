@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from openapi_spec_validator import validate
 from sqlalchemy import Engine, Row, select, update
 
 from hub.api import Hooks, create_app
@@ -242,3 +243,11 @@ def test_the_trust_setting_installs_it(engine: Engine, data_dir: Path, person: R
     assert refused.status_code == 403
     plain = TestClient(create_app(load_settings(data_dir=data_dir), engine))
     assert plain.get(f"/api/v1/cases/{person.case_id}").status_code == 200
+
+
+def test_the_openapi_document_names_the_bearer_token(app: FastAPI) -> None:
+    document = app.openapi()
+    assert document["components"]["securitySchemes"]["department"]["scheme"] == "bearer"
+    assert {"department": []} in document["security"]
+    assert "/api/v1/events" in document["paths"]
+    validate(document)
