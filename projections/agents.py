@@ -1,14 +1,15 @@
 """The faust agents of the worker: read models fed in batches, processors that publish.
 
-Each agent takes a batch of raw messages (``stream.take_events``), decodes them with the
-hub's serde (a bad message goes to the dead-letter topic with its reason and the agent
-goes on) and hands the events to its read model or processor. faust acknowledges the
-batch only when the agent asks for the next one, so everything a batch causes (rows
-committed, events confirmed by the broker) happens before its offsets can be committed:
-at least once, and idempotent by event id downstream::
+One agent feeds the read models and one per processor runs it. Each takes a batch of raw
+messages (``stream.take_events``), decodes them with the hub's serde (a bad message goes
+to the dead-letter topic with its reason and the agent goes on) and hands the events to
+the read models or its processor. faust acknowledges the batch only when the agent asks
+for the next one, so everything a batch causes (rows committed, events confirmed by the
+broker) happens before its offsets can be committed: at least once, and idempotent by
+event id downstream::
 
     context = AgentContext(deserializer, publisher)
-    attach_projection(app, Projector(engine, "case_view"), context)
+    attach_projections(app, [Projector(engine, name) for name in PROJECTIONS], context)
     for processor in processors:
         attach_processor(app, processor, context)
 
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 Position = tuple[str, int, int]
 
 BATCH = 500
+READ_MODELS = "read-models"
 WITHIN_S = 0.2
 TICK_INTERVAL_S = 5.0
 RETRY_FIRST_S = 0.5
@@ -107,24 +109,33 @@ def projection_topics(projector: Projector) -> list[str]:
     return sorted(names)
 
 
-def attach_projection(
-    app: faust.App, projector: Projector, context: AgentContext, name: str | None = None
+def attach_projections(
+    app: faust.App, projectors: Sequence[Projector], context: AgentContext, name: str = READ_MODELS
 ) -> str:
-    """Add an agent feeding ``projector`` from its topics; returns the agent's name."""
-    agent_name = name or "projection-" + "-".join(p.name for p in projector.projections)
-    topic = app.topic(*projection_topics(projector), key_type=bytes, value_type=bytes)
+    """Add one agent feeding every read model from their topics; returns the agent's name.
+
+    One agent rather than one per read model: faust hands each message to every agent of
+    its topic, and on the embedded broker those deliveries, not the SQL, bound the rate.
+    Each read model still applies the batch in a transaction of its own.
+    """
+    topics = sorted({name for projector in projectors for name in projection_topics(projector)})
+    topic = app.topic(*topics, key_type=bytes, value_type=bytes)
+
+    def apply_all(batch: list[Event]) -> None:
+        for projector in projectors:
+            projector.apply(batch)  # events of types it does not read are skipped cheaply
 
     async def apply(events: Sequence[faust.EventT[Any]]) -> None:
-        batch = context.decode(events, agent_name)
+        batch = context.decode(events, name)
         if batch:
-            await asyncio.to_thread(projector.apply, batch)
+            await asyncio.to_thread(apply_all, batch)
 
     async def project(stream: faust.StreamT[Any]) -> None:
         async for events in _batches(stream):
-            await until_done(functools.partial(apply, events), agent_name)
+            await until_done(functools.partial(apply, events), name)
 
-    app.agent(topic, name=agent_name)(project)
-    return agent_name
+    app.agent(topic, name=name)(project)
+    return name
 
 
 def attach_processor(app: faust.App, processor: Processor, context: AgentContext) -> str:

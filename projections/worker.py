@@ -27,7 +27,7 @@ from hub.registry import registry_from_settings
 from hub.settings import HubSettings
 from hub.trust.sealing import deserializer_for, serializer_for
 from hub.trust.signing import LicenseSealer
-from projections.agents import AgentContext, attach_processor, attach_projection
+from projections.agents import AgentContext, attach_processor, attach_projections
 from projections.app import APP_ID, create_app
 from projections.engine import Projector
 from projections.processors.base import Processor
@@ -55,7 +55,7 @@ def build_worker(
     app_id: str = APP_ID,
     session_timeout: float | None = None,
 ) -> Worker:
-    """The worker's app: one agent per projection, one per processor (default: all)."""
+    """The worker's app: one agent for the read models, one per processor (default: all)."""
     if settings.kafka.embedded:
         raise SettingsError(
             "the worker needs a broker: set ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS "
@@ -67,8 +67,8 @@ def build_worker(
     context = AgentContext(deserializer_for(settings, registry), publisher)
     app = create_app(settings, settings.kafka.bootstrap_servers, app_id, session_timeout)
     worker = Worker(app, context, engine)
-    for name in PROJECTIONS:
-        worker.agents.append(attach_projection(app, Projector(engine, name), context))
+    projectors = [Projector(engine, name) for name in PROJECTIONS]
+    worker.agents.append(attach_projections(app, projectors, context))
     if processors is None:  # the license sealer needs the data dir, for the departments' keys
         processors = [*default_processors(engine), LicenseSealer.from_settings(settings, engine)]
     worker.agents += [attach_processor(app, processor, context) for processor in processors]

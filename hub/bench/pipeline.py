@@ -4,7 +4,7 @@ One run generates the events (mixed types, one case per four events), encodes th
 they lie on the topics, and measures on the same messages:
 
 - **ours**: the worker's work without the broker, a plain loop that decodes each
-  message once with the hub's serde and applies each read model's in batches of 500;
+  message once with the hub's serde and has every read model apply batches of 500;
 - **raw decode**: fastavro alone on the same bytes (the ceiling of any consumer);
 - **raw driver**: ours with every SQLAlchemy ``execute`` replaced by the very statements
   it sent, replayed through plain ``sqlite3`` (what SQLAlchemy costs);
@@ -241,21 +241,22 @@ class _Loop:
         from hub.consuming import read_event
         from projections.agents import projection_topics
 
-        routes = [(p, frozenset(projection_topics(p)), list[Any]()) for p in projectors]
-        wanted = frozenset().union(*(topics for _, topics, _ in routes))
+        wanted = {name for projector in projectors for name in projection_topics(projector)}
+        pending: list[Any] = []
         for message in messages:
-            if message.topic not in wanted:
-                continue
-            event = read_event(message, self._deserializer).event  # once, as the agents do
-            for projector, topics, pending in routes:
-                if message.topic in topics:
-                    pending.append(event)
-                    if len(pending) >= BATCH:
-                        projector.apply(pending)
-                        pending.clear()
-        for projector, _, pending in routes:
-            if pending:
-                projector.apply(pending)
+            if message.topic in wanted:
+                pending.append(read_event(message, self._deserializer).event)
+            if len(pending) >= BATCH:
+                _apply_all(projectors, pending)
+                pending = []
+        _apply_all(projectors, pending)
+
+
+def _apply_all(projectors: list[Any], batch: list[Any]) -> None:
+    """What the read-model agent does with a batch: every read model applies it."""
+    for projector in projectors:
+        if batch:
+            projector.apply(batch)
 
 
 def _tracked(engine: Engine) -> int:
@@ -303,7 +304,7 @@ def _faust_seconds(
     messages: list[RawMessage], tracked: int, registry: EmbeddedRegistry, tmp: Path
 ) -> float:
     """Seconds the worker's agents take to apply ``messages`` from the embedded broker."""
-    from projections.agents import AgentContext, attach_projection
+    from projections.agents import AgentContext, attach_projections
     from projections.app import create_app
     from projections.engine import Projector
     from projections.registry import PROJECTIONS
@@ -316,8 +317,7 @@ def _faust_seconds(
         engine = create_engine_for(f"sqlite:///{tmp / 'faust.db'}")
         app = create_app(settings, bootstrap, f"bench-{uuid.uuid4().hex[:8]}")
         context = AgentContext(Deserializer(registry), Publisher(bootstrap))
-        for name in PROJECTIONS:
-            attach_projection(app, Projector(engine, name), context)
+        attach_projections(app, [Projector(engine, name) for name in PROJECTIONS], context)
         watch = _Watch(lambda: _tracked(engine), tracked)
         app.task(watch.until_done)
         run_worker(Worker(app, context, engine), loglevel="error")
