@@ -68,6 +68,10 @@ class SinkConfig(ConnectorConfig):
     event_types: list[str] = Field(default_factory=list, description="Empty: every type.")
     group_id: str | None = Field(default=None, description="Default: connector-NAME.")
     batch_size: int = Field(default=100, ge=1)
+    department: str | None = Field(
+        default=None, description="Delivers to this department: its agreements decide what goes."
+    )
+    purpose: str = Field(default="licensing", description="The purpose the department reads for.")
 
     @field_validator("event_types")
     @classmethod

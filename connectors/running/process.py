@@ -29,6 +29,7 @@ from hub.publisher import Publisher
 from hub.registry import registry_from_settings
 from hub.settings import HubSettings, KafkaSettings
 from hub.trust.sealing import deserializer_for, serializer_for
+from hub.trust.sinks import agreed
 
 ConfigSource = Path | Mapping[str, Any]
 
@@ -54,7 +55,8 @@ def build_runner(
             yield SourceRunner(connector, validated, publisher, serializer, name)
         elif isinstance(connector, Sink) and isinstance(validated, SinkConfig):
             deserializer = deserializer_for(settings, registry)
-            yield SinkRunner(connector, validated, broker, deserializer, publisher, name)
+            sink = agreed(connector, validated, publisher)
+            yield SinkRunner(sink, validated, broker, deserializer, publisher, name)
         else:
             raise SettingsError(
                 f"connector {name!r}: {cls.config_model.__name__} is not a "

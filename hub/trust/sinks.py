@@ -6,7 +6,8 @@ topic no agreement grants is left out; in the others every personal field not gr
 masked (identity numbers as ``110105********002X``, names as ``张**``, a person's license
 face fields withheld). Each person whose data goes out is recorded as a
 :class:`~hub.events.access.DataAccessed`, so deliveries appear in the access log as API
-reads do::
+reads do. A sink's config names its department (``department = "BANK"``, ``purpose``) and
+``onewindow connector run`` wraps it (:func:`agreed`)::
 
     bank = Recipient("BANK", "account opening")
     sink = AgreedSink(WebhookSink(), bank, load_agreements(), record)
@@ -19,12 +20,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.base import Sink
+from connectors.base import Sink, SinkConfig
+from hub.api.component import publishing
 from hub.events import Event
 from hub.events.access import DataAccessed
 from hub.events.base import IdentifierType
 from hub.identifiers import mask
-from hub.trust.agreements import PERSONAL_FIELDS, Agreements
+from hub.publisher import Publisher
+from hub.trust.agreements import PERSONAL_FIELDS, Agreements, load_agreements
+from hub.trust.identities import known_department
 from hub.trust.sealing import FACE_FIELDS, personal_prefixes
 
 WITHHELD = "(withheld)"
@@ -98,6 +102,14 @@ class AgreedSink(Sink[Any]):
             resource=f"{event.topic}/{event.event_name}",
             case_id=record.get("case_id"),
         )
+
+
+def agreed(sink: Sink[Any], config: SinkConfig, publisher: Publisher) -> Sink[Any]:
+    """``sink`` under the agreements of the department it names; as it is when it names none."""
+    if config.department is None:
+        return sink
+    recipient = Recipient(known_department(config.department), config.purpose)
+    return AgreedSink(sink, recipient, load_agreements(), publishing(publisher))
 
 
 def masked(record: dict[str, Any], granted: frozenset[str]) -> dict[str, Any]:
