@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import Engine, create_engine
 
+from hub.cli.main import cli
 from hub.errors import InvalidIdentifierError, SerializationError
 from hub.registry import EmbeddedRegistry
 from hub.trust.erasure import erase_person, scrub
@@ -24,7 +26,6 @@ from projections.engine import Projector
 from projections.testing import event_stream
 
 PERSON = "11010519491231002X"
-NOW = datetime(2026, 11, 20, tzinfo=UTC)
 COUNTED = ("cases", "tasks", "licenses", "license_history", "materials", "access_log")
 
 
@@ -116,3 +117,19 @@ def test_erasure_leaves_no_trace_and_keeps_the_counts(engine: Engine, keys: Pers
     assert not traces(engine, person)
     assert not traces(engine, name)
     assert row_counts(engine, COUNTED) == counts
+
+
+def test_erase_command_wants_confirmation_and_a_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ONEWINDOW_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    unconfirmed = runner.invoke(cli, ["holder", "erase", PERSON])
+    assert unconfirmed.exit_code == 2
+    assert "--yes" in unconfirmed.stderr
+    company = runner.invoke(cli, ["holder", "erase", "91350200776049653A", "--yes"])
+    assert company.exit_code == 1
+    assert "only a person can be erased" in company.stderr
+    nobody = runner.invoke(cli, ["holder", "erase", PERSON, "--yes"])
+    assert nobody.exit_code == 0
+    assert "erased 110105********002X (no key held); rows anonymised: 0" in nobody.stdout
