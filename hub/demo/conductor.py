@@ -107,14 +107,20 @@ class Conductor:
         window.start()
         self._watch(window, started)
         window.join()
-        if self.stop.is_set() and self.summary is None and not self.timed_out:
-            return
+        if self.stop.is_set() and self.complete:
+            return  # stopped from outside (Ctrl-C) before the end: no summary
         self.clock.freeze()
         with self.engine.connect() as conn:
-            self.summary = summarise(conn, self.archive, time.monotonic() - started)
+            taken = time.monotonic() - started
+            self.summary = summarise(conn, self.archive, taken, self.complete)
         self.report(self.summary)
         if exit_after:
             os.kill(os.getpid(), signal.SIGTERM)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every application was carried to its end in time."""
+        return not (self.timed_out or self.window.failed)
 
     def _watch(self, window: threading.Thread, started: float) -> None:
         quiet = 0
@@ -123,6 +129,8 @@ class Conductor:
                 now = progress(conn)
             self._show(now)
             quiet = quiet + 1 if now.settled and not window.is_alive() else 0
+            if self.window.failed:
+                self.stop.set()
             if time.monotonic() - started > self.timeout:
                 self.timed_out = True
                 self.stop.set()

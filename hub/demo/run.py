@@ -150,7 +150,9 @@ def _run_worker(
     thread = threading.Thread(target=conductor.run, args=(options.exit_after,), name="conductor")
     thread.start()
     try:
-        return run_worker(worker)
+        code = run_worker(worker)
+        summary = conductor.summary
+        return code or int(summary is not None and not summary.complete)
     finally:
         conductor.stop.set()
         thread.join()

@@ -54,6 +54,7 @@ class Summary:
     data_accesses: int
     dead_letters: int
     seconds: float = 0.0
+    complete: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         """The figures for ``--json``."""
@@ -75,11 +76,14 @@ class Summary:
             f"time limits: {self.warned_tasks} tasks warned, {self.overdue_tasks} overdue",
             f"commitments: {_counts(self.commitments)}; inspections: {_counts(self.inspections)}",
             f"data accesses recorded: {self.data_accesses}; dead letters: {self.dead_letters}",
-            f"took {self.seconds:.0f}s",
+            f"took {self.seconds:.0f}s"
+            + ("" if self.complete else " and ended early: see the errors above"),
         ]
 
 
-def summarise(conn: Connection, archive: ArchiveStore, seconds: float = 0.0) -> Summary:
+def summarise(
+    conn: Connection, archive: ArchiveStore, seconds: float = 0.0, complete: bool = True
+) -> Summary:
     """The summary of everything in the read models and the archive now."""
     stats = statistics(conn)
     stage = cases.c.case_id.like(STAGE_MARK)
@@ -102,6 +106,7 @@ def summarise(conn: Connection, archive: ArchiveStore, seconds: float = 0.0) -> 
         data_accesses=_count(conn, select(func.count()).select_from(access_log)),
         dead_letters=archive.count([Topic.DEADLETTER.value]),
         seconds=seconds,
+        complete=complete,
     )
 
 

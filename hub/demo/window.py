@@ -11,6 +11,7 @@ item tolerates missing, and signs to supply it within ten working days.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from collections.abc import Sequence
@@ -30,6 +31,8 @@ from hub.publisher import Publisher
 from hub.queries.reuse import NeededMaterial, reuse_answer
 from hub.workdays import WorkCalendar
 from projections.processors.base import CHINA, local_day
+
+logger = logging.getLogger(__name__)
 
 SOURCE = "sim/window"
 PROMISE_DAYS = 10
@@ -52,6 +55,7 @@ class Window:
         self.plans, self.clock, self.catalogue, self.calendar = plans, clock, catalogue, calendar
         self.engine, self.publisher = engine, publisher
         self.submitted = 0
+        self.failed = False
 
     def arrival(self, plan: Application) -> datetime:
         """When ``plan`` reaches the window: its working day, in office hours."""
@@ -61,7 +65,18 @@ class Window:
         return datetime.combine(day, time(9), CHINA) + timedelta(hours=hours - 9)
 
     def run(self, stop: threading.Event) -> None:
-        """Submit each application when the clock reaches it; stop early when told."""
+        """Submit each application when the clock reaches it; stop early when told.
+
+        A submission that fails is a bug of the demo: it is logged, and the window closes
+        with ``failed`` set, so that the demo ends saying so instead of waiting forever.
+        """
+        try:
+            self._submit_all(stop)
+        except Exception:
+            logger.exception("the window closed after %d applications", self.submitted)
+            self.failed = True
+
+    def _submit_all(self, stop: threading.Event) -> None:
         for plan in self.plans:
             at = self.arrival(plan)
             if stop.wait(max(0.0, self.clock.wall(at) - self.clock.wall(self.clock.now()))):

@@ -156,8 +156,11 @@ def _licenses(conn: Connection, number: str, day: date) -> dict[str, dict[str, A
 def _materials(conn: Connection, number: str, day: date) -> dict[str, dict[str, Any]]:
     """Materials of the holder's library still valid on ``day``."""
     c = materials.c
+    # A row without a grade only counts reuses of a material a license stood for.
     query = select(materials).where(
-        c.holder_id_number == number, (c.valid_until.is_(None)) | (c.valid_until >= day)
+        c.holder_id_number == number,
+        c.trust_grade.is_not(None),
+        (c.valid_until.is_(None)) | (c.valid_until >= day),
     )
     return {
         f"material:{row.material_code}": {

@@ -71,6 +71,7 @@ def count(engine: Engine, query: Any) -> int:
 
 def test_every_application_was_carried_to_its_end(demo: Demo) -> None:
     summary = demo.summary
+    assert summary["complete"] is True
     assert summary["applications"] == APPLICATIONS
     assert summary["cases_open"] == 0
     assert summary["cases_completed"] + summary["cases_rejected"] == (

@@ -23,7 +23,7 @@ from hub.db import create_engine_for
 from hub.events import Event
 from hub.events.base import IdentifierType, MaterialRef, TrustGrade
 from hub.events.licenses import LicenseIssued, LicenseSuspended
-from hub.events.materials import MaterialRegistered
+from hub.events.materials import MaterialRegistered, MaterialReused
 from hub.identifiers import generate_license_id
 from hub.settings import load_settings
 from projections.engine import Projector
@@ -76,6 +76,17 @@ EVENTS: list[Event] = [
     ),
     _material(COMPANY, "ID_CARD_COPY", TrustGrade.B),
     _material(COMPANY, "SEAL_SPECIMEN", TrustGrade.D),
+    MaterialReused(  # a reuse of what a license stood for leaves a row without a grade
+        source="onewindow/casework",
+        occurred_at=AT,
+        holder_id_type=IdentifierType.USCC,
+        holder_id_number=NEWCOMER,
+        material_code="BUSINESS_LICENSE_COPY",
+        content_hash="cd" * 32,
+        trust_grade=TrustGrade.A,
+        case_id="C-1",
+        department="TAX",
+    ),
     _material(NEWCOMER, "ID_CARD_COPY", TrustGrade.C),
     _license(HOTEL, "SPECIAL_TRADE_LICENSE", PERSON, issuer="PS", valid_until=date(2026, 5, 1)),
 ]
