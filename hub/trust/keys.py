@@ -49,7 +49,9 @@ class DepartmentKeys:
 
     def has_key(self, department: str) -> bool:
         """Whether ``department`` has a key already (verifying must not make one)."""
-        return department in self._loaded or (self._directory / f"{department}.pem").is_file()
+        if department in self._loaded:
+            return True
+        return bool(_NAME.match(department)) and (self._directory / f"{department}.pem").is_file()
 
     def key_id(self, department: str) -> str:
         """A short fingerprint of ``department``'s public key."""

@@ -32,7 +32,11 @@ from projections.testing import event_stream
 
 pytestmark = pytest.mark.integration
 OPERATIONAL = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc"}
-STATUS = "/api/v1/status-lists/{purpose}"
+PUBLIC_TRUST = {
+    "/api/v1/status-lists/{purpose}",
+    "/api/v1/status-lists/entries/{license_id}",
+    "/api/v1/keys/{department}",
+}
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +156,7 @@ def test_every_data_route_checks_the_token_and_the_agreement(
     data = [r for r in every if isinstance(r, APIRoute) and r.path not in OPERATIONAL]
     assert len(data) >= 14
     served = set(app.openapi()["paths"]) - OPERATIONAL
-    assert served == {route.path for route in data} | {STATUS, "/api/v1/events"}
+    assert served == {route.path for route in data} | PUBLIC_TRUST | {"/api/v1/events"}
     assert all(_depends_on(route.dependant, disclosure) for route in data)
     assert all(_depends_on(route.dependant, caller) for route in data)
     assert app.dependency_overrides[caller] is not caller
@@ -251,3 +255,19 @@ def test_the_openapi_document_names_the_bearer_token(app: FastAPI) -> None:
     assert {"department": []} in document["security"]
     assert "/api/v1/events" in document["paths"]
     validate(document)
+
+
+def test_a_verifier_finds_the_entries_and_the_keys(
+    app: FastAPI, client: TestClient, person: Row[Any]
+) -> None:
+    entries = client.get(f"/api/v1/status-lists/entries/{person.license_id}").json()
+    assert [entry["statusPurpose"] for entry in entries] == ["revocation", "suspension"]
+    listed = client.get(entries[0]["statusListCredential"]).json()
+    assert bit_of(listed, int(entries[0]["statusListIndex"])) in {0, 1}
+    issuer = client.get(f"/api/v1/licenses/{person.license_id}/verification").json()["issuer"]
+    key = client.get(f"/api/v1/keys/{issuer}").json()
+    assert key["key_id"] == app.state.trust.keys.key_id(issuer)
+    assert key["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
+    assert client.get("/api/v1/keys/..%2F..%2Fetc").status_code == 404
+    assert client.get("/api/v1/keys/NOSUCH").status_code == 404
+    assert client.get("/api/v1/status-lists/entries/NOPE").status_code == 404
