@@ -45,14 +45,15 @@ logger = logging.getLogger(__name__)
 
 Position = tuple[str, int, int]
 
-BATCH = 500
+# Larger batches amortise each read model's statements; WITHIN_S bounds the wait for one.
+BATCH = 2000
 READ_MODELS = "read-models"
 WITHIN_S = 0.2
 TICK_INTERVAL_S = 5.0
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
 # Decoded messages kept for the other agents of the same topic: a few batches' worth.
-RECENT_DECODED = 20 * BATCH
+RECENT_DECODED = 5 * BATCH
 # The exit code of a worker that stopped without finishing a batch (EX_TEMPFAIL).
 EXIT_UNFINISHED = 75
 

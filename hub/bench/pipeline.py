@@ -4,7 +4,7 @@ One run generates the events (mixed types, one case per four events), encodes th
 they lie on the topics, and measures on the same messages:
 
 - **ours**: the worker's work without the broker, a plain loop that decodes each
-  message once with the hub's serde and has every read model apply batches of 500;
+  message once with the hub's serde and has every read model apply the agents' batches;
 - **raw decode**: fastavro alone on the same bytes (the ceiling of any consumer);
 - **raw driver**: ours with every SQLAlchemy ``execute`` replaced by the very statements
   it sent, replayed through plain ``sqlite3`` (what SQLAlchemy costs);
@@ -50,7 +50,6 @@ from hub.topics import declared_topics
 
 TARGETS = {"vs_raw_decode": 0.22, "vs_raw_driver": 0.9, "faust_vs_loop": 0.35}
 EVENTS_PER_CASE = 4
-BATCH = 500
 # The faust path gives up when no record is written for this long.
 STALL_S = 120.0
 SEED = 2026
@@ -239,7 +238,7 @@ class _Loop:
 
     def _run(self, projectors: list[Any], messages: list[RawMessage]) -> None:
         from hub.consuming import read_event
-        from projections.agents import projection_topics
+        from projections.agents import BATCH, projection_topics
 
         wanted = {name for projector in projectors for name in projection_topics(projector)}
         pending: list[Any] = []
