@@ -6,11 +6,16 @@ departments that delegate to it, recorded as ``TaskHandledOnBehalf``): acceptanc
 then a supplement request (its decision waits for the applicant's supplement), approval
 or rejection after some working days; and it records the inspection of each approval
 pushed to it for supervision. Licenses are not its business: the hub issues them when a
-case's last task is approved. Config (TOML)::
+case's last task is approved.
+
+It names the department it plays in ``simulates``, not in the sinks' ``department``: that
+one puts a sink under the department's data-sharing agreements, and the shipped
+agreements do not grant any department the applications topic its tasks travel on.
+Config (TOML)::
 
     topics = ["onewindow.applications", "onewindow.supervision"]
     event_types = ["TaskDispatched", "SupplementProvided", "SupervisionRequested"]
-    department = "MR"
+    simulates = "MR"
     channel = "kafka"                     # or "outbox", or "files" with inbox = "…"
     database_url = "sqlite:///var/demo/departments/MR.db"
     bootstrap_servers = "127.0.0.1:9092"
@@ -43,7 +48,7 @@ ANSWER_TYPES = ("TaskAccepted", "SupplementRequested", "TaskApproved", "TaskReje
 class DepartmentConfig(SimulationConfig):
     """Which department, which small departments it works for, and how it answers."""
 
-    department: str = Field(pattern=r"^[A-Z]{2,6}$")
+    simulates: str = Field(pattern=r"^[A-Z]{2,6}$", description="The department it plays")
     delegated: list[str] = Field(default_factory=list, description="Handled on their behalf")
     channel: Literal["kafka", "outbox", "files"] = "kafka"
     inbox: Path | None = Field(default=None, description="Where files drop (channel 'files')")
@@ -57,7 +62,7 @@ class DepartmentSimulator(SimulatorSink[DepartmentConfig]):
     @property
     def name(self) -> str:
         """The department's code."""
-        return self.config.department if self.config else "department"
+        return self.config.simulates if self.config else "department"
 
     def channel(self, config: DepartmentConfig, desk: Desk) -> Channel:
         """Kafka, the department's outbox table, or files in its inbox."""
@@ -65,20 +70,20 @@ class DepartmentSimulator(SimulatorSink[DepartmentConfig]):
             return OutboxChannel(desk)
         if config.channel == "files":
             if config.inbox is None:
-                raise ConnectorError(f"{config.department}: channel 'files' needs an inbox")
+                raise ConnectorError(f"{config.simulates}: channel 'files' needs an inbox")
             return FileChannel(config.inbox, ANSWER_TYPES)
         return super().channel(config, desk)
 
     def officer(self, department: str) -> Officer:
         """Who answers tasks of ``department``: its own officers or the delegate's."""
         config = self._config()
-        behalf = department != config.department
-        return Officer(config.department, config.seed, self.catalogue, self.calendar, behalf)
+        behalf = department != config.simulates
+        return Officer(config.simulates, config.seed, self.catalogue, self.calendar, behalf)
 
     def answer(self, conn: Connection, event: Event) -> list[Event]:
         """Answer a task or a supervision request of ours, or a supplement for our task."""
         config, desk = self._config(), self._started()
-        mine = {config.department, *config.delegated}
+        mine = {config.simulates, *config.delegated}
         if isinstance(event, TaskDispatched) and event.department in mine:
             desk.keep(conn, event.task_id, event)
             return self.officer(event.department).receive(event)

@@ -171,7 +171,7 @@ class DepartmentsComponent:
             **self._common(code, bootstrap),
             **extra,
             **inbox,
-            "department": code,
+            "simulates": code,
             "topics": TASK_TOPICS,
             "event_types": ["TaskDispatched", "SupplementProvided", "SupervisionRequested"],
         }
