@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, create_engine, update
 
 from hub.cli.main import cli
+from hub.errors import ValidationError
 from hub.events.base import IdentifierType
 from hub.events.licenses import LicenseIssued, LicenseRevoked, LicenseSuspended
 from hub.identifiers import generate_license_id
@@ -19,12 +20,13 @@ from hub.trust.keys import DepartmentKeys
 from hub.trust.signing import LicenseSealer, canonical, verify_license
 from hub.trust.statuslist import (
     LIST_SIZE,
+    assign_index,
     bit_of,
     status_index,
     status_list_credential,
     verify_proof,
 )
-from hub.trust.tables import license_seals
+from hub.trust.tables import license_seals, status_indices
 from projections.engine import Projector
 from projections.processors.issuance import issuer_code
 from projections.tables import licenses
@@ -231,3 +233,13 @@ def test_license_verify_command_checks_the_seal(
     assert tampered.exit_code == 1
     assert json.loads(tampered.stdout)["signature"]["valid"] is False
     file_engine.dispose()
+
+
+def test_a_full_status_list_is_named(engine: Engine, sealer: LicenseSealer) -> None:
+    rows = [{"license_id": f"L{n}", "list_index": n} for n in range(LIST_SIZE)]
+    with engine.begin() as conn:
+        conn.execute(status_indices.insert(), rows)
+    with pytest.raises(ValidationError, match="nearly full"), engine.begin() as conn:
+        assign_index(conn, "one-too-many")
+    with engine.connect() as conn:
+        assert assign_index(conn, "L7") == 7
