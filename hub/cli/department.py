@@ -13,9 +13,11 @@ from typing import Any
 
 import click
 
+from hub.catalogue import load_catalogue
 from hub.cli.output import emit_json, json_option
 from hub.db import create_engine_for
 from hub.settings import load_settings
+from hub.trust.agreements import load_agreements
 from hub.trust.identities import Identities, IssuedToken, TokenRecord, principal_of
 
 
@@ -31,6 +33,29 @@ def _identities() -> Iterator[Identities]:
 @click.group()
 def department() -> None:
     """Department identities: bearer tokens for the API and ingress, Kafka principals."""
+
+
+@department.command("list")
+@json_option
+def list_departments(as_json: bool) -> None:
+    """Every department: its Kafka principal, agreements and the topics they let it read."""
+    agreements = load_agreements()
+    rows = [
+        {
+            "code": code,
+            "name": entry.name_en,
+            "principal": principal_of(code),
+            "agreements": [item.id for item in agreements.of(code)],
+            "reads": sorted(agreements.topics_of(code)),
+        }
+        for code, entry in sorted(load_catalogue().departments.items())
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        agreed = ", ".join(row["agreements"]) or "no agreement"
+        click.echo(f"{row['code']:<7} {row['principal']:<12} {agreed}")
 
 
 @department.group()

@@ -114,3 +114,13 @@ def test_cli_create_list_rotate_revoke(tmp_path: Path, monkeypatch: pytest.Monke
     refused = runner.invoke(cli, ["department", "token", "create", "NOPE"])
     assert refused.exit_code == 1
     assert "unknown department 'NOPE'" in refused.stderr
+
+
+def test_cli_lists_departments_with_principals_and_agreements() -> None:
+    listed = json.loads(CliRunner().invoke(cli, ["department", "list", "--json"]).stdout)
+    bank = next(row for row in listed if row["code"] == "BANK")
+    assert bank["principal"] == "dept-bank"
+    assert bank["agreements"] == ["BANK-account-opening"]
+    assert bank["reads"] == ["onewindow.licenses"]
+    water = next(row for row in listed if row["code"] == "WATER")
+    assert (water["agreements"], water["reads"]) == ([], [])
