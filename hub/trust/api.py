@@ -10,7 +10,8 @@
 - the data-sharing agreements decide per caller, resource and purpose which personal
   fields are shown and which requests are refused (403 naming the rule);
 - license verification checks the issuer's seal;
-- the status lists are served at ``/api/v1/status-lists/{revocation|suspension}``;
+- verifiers fetch the status lists, a license's entries in them and the departments'
+  public keys (:mod:`hub.trust.routes`);
 - departments publish events over HTTP at ``POST /api/v1/events`` (:mod:`hub.api.ingress`)::
 
     app = install_trust(create_app(settings, engine), Trust.from_settings(settings, engine))
