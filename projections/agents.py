@@ -63,7 +63,7 @@ class AgentContext:
     """What every agent of a worker shares: the serde, the publisher and the clock.
 
     Several agents read the same topic (a message of ``onewindow.applications`` reaches
-    two read models and three processors); the first to reach a message decodes it, or
+    the read models and three processors); the first to reach a message decodes it, or
     dead-letters it, and the others take that outcome from a small cache of recent ones.
     """
 
