@@ -16,6 +16,8 @@ The simulation starts early enough to end about today::
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import functools
 import gc
 import logging
@@ -23,7 +25,7 @@ import math
 import shutil
 import threading
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -79,6 +81,23 @@ class DemoOptions:
 
 def run_demo(options: DemoOptions, report: Callable[[Summary], None]) -> int:
     """Run the demo until its summary (and, unless ``exit_after``, until a signal)."""
+    with only_demo_in(options.data_dir):
+        return _run_demo(options, report)
+
+
+@contextlib.contextmanager
+def only_demo_in(folder: Path) -> Iterator[None]:
+    """Hold the folder's lock for this run: a second demo there would empty it under us."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with (folder.parent / f".{folder.name}.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SettingsError(f"another demo is running in {folder}") from None
+        yield
+
+
+def _run_demo(options: DemoOptions, report: Callable[[Summary], None]) -> int:
     fresh(options.data_dir)
     settings = demo_settings(options)
     clock = ScaledClock(start_of(options), options.day_seconds, math.inf)

@@ -154,13 +154,21 @@ def _licenses(conn: Connection, number: str, day: date) -> dict[str, dict[str, A
 
 
 def _materials(conn: Connection, number: str, day: date) -> dict[str, dict[str, Any]]:
-    """Materials of the holder's library still valid on ``day``."""
+    """Materials of the holder's library still valid on ``day``.
+
+    A material comes from its issuer when one issued it, else from the window of the case
+    it was handed in with, else from the system that registered it.
+    """
     c = materials.c
     # A row without a grade only counts reuses of a material a license stood for.
-    query = select(materials).where(
-        c.holder_id_number == number,
-        c.trust_grade.is_not(None),
-        (c.valid_until.is_(None)) | (c.valid_until >= day),
+    query = (
+        select(materials, cases.c.window)
+        .outerjoin(cases, cases.c.case_id == c.case_id)
+        .where(
+            c.holder_id_number == number,
+            c.trust_grade.is_not(None),
+            (c.valid_until.is_(None)) | (c.valid_until >= day),
+        )
     )
     return {
         f"material:{row.material_code}": {
@@ -171,7 +179,7 @@ def _materials(conn: Connection, number: str, day: date) -> dict[str, dict[str, 
             "content_hash": row.content_hash,
             "trust_grade": row.trust_grade,
             "grade": TrustGrade(row.trust_grade),
-            "source_department": row.issuer or row.source,
+            "source_department": row.issuer or row.window or row.source,
         }
         for row in conn.execute(query)
     }

@@ -129,6 +129,7 @@ def test_a_company_that_opened_needs_nothing_more_for_its_seal_record(demo: Demo
             held = {entry["material_code"]: entry for entry in answer["held"]}
             assert held["BUSINESS_LICENSE_COPY"]["license_id"] in license_ids
             assert held["BUSINESS_LICENSE_COPY"]["source_department"] == "MR"
+            assert held["ID_CARD_COPY"]["source_department"] == "MR", "handed in at its window"
     finally:
         app.state.context.statistics.close()
 
