@@ -23,7 +23,6 @@ class ArchiveSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=f"{ENV_PREFIX}ARCHIVE__", extra="forbid")
 
     database_url: str = ""
-    enabled: bool = True
 
 
 def load_archive_settings() -> ArchiveSettings:
