@@ -155,11 +155,11 @@ class Officer:
         """Working days after dispatch: mostly a day inside the promised limit, else late.
 
         On time means a day to spare (or the same day for a one-day promise); late means
-        two to four days past the promise, past the statutory limit too when it is close.
+        three to five days past the promise, past the statutory limit too when it is close.
         """
         if rng.random() >= LATE_SHARE:
             return rng.randint(0, task.promised_days - 1)
-        return task.promised_days + rng.randint(2, 4)
+        return task.promised_days + rng.randint(3, 5)
 
     def inspect(self, request: SupervisionRequested) -> Event:
         """The inspection of an approval, before the due date."""

@@ -59,7 +59,7 @@ MARKER = ".onewindow-demo"
 LEAD_S = 7.0
 WORKER_READY_S = 60.0
 #: Wall-clock seconds the processors' view of simulated time runs behind the departments'.
-HUB_LAG_S = 1.5
+HUB_LAG_S = 2.0
 #: Simulated days after the last arrival that the demo usually needs to settle.
 TAIL_DAYS = 75
 TICKS_PER_DAY = 4

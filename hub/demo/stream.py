@@ -31,7 +31,7 @@ PROMISE_SHARE = 0.2
 #: Working days a company needs before it comes back (its business license issued).
 COMEBACK_AFTER = 6.0
 APPLICATIONS_PER_PROJECT = 100
-APPLICATIONS_PER_DAY = 20
+APPLICATIONS_PER_DAY = 12
 #: Persons applying are adults: born by this day.
 ADULTS_BORN_BY = date(2004, 1, 1)
 
