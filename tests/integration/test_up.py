@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import time
 from pathlib import Path
 
@@ -35,11 +36,19 @@ QUIET_S = TICK_INTERVAL_S + 1.0
 
 def start_up(cwd: Path) -> tuple[HubProcess, str]:
     """``onewindow up`` with no settings in ``cwd``; returns it and its broker's address."""
-    hub = HubProcess(["up"], hub_env(None), cwd)  # the default data dir, ./var
+    env = hub_env(None)  # the default data dir, ./var
+    env["ONEWINDOW_API__PORT"] = str(free_port())  # 8600 may serve another hub
+    hub = HubProcess(["up"], env, cwd)
     match = BOOTSTRAP.search(hub.line_with("ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS="))
     assert match is not None
     hub.line_with("worker:")
     return hub, match[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def settled(cwd: Path, store: ArchiveStore) -> Dump:
