@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from pydantic import AwareDatetime, Field
@@ -36,6 +37,7 @@ class SimulationConfig(SinkConfig):
     day_seconds: float = Field(gt=0, description="Real seconds per simulated day")
     database_url: str = Field(min_length=1, description="The simulated system's own database")
     bootstrap_servers: str = Field(default="", description="Broker for a Kafka-capable system")
+    data_dir: Path = Field(default=Path("var"), description="The hub's, for its schema registry")
 
     def clock(self) -> ScaledClock:
         """The simulated clock every simulator of one run shares."""
@@ -73,7 +75,8 @@ class SimulatorSink(Sink[C], Generic[C]):
         """How the answers reach the hub; a Kafka-capable system by default."""
         if not config.bootstrap_servers:
             raise ConnectorError(f"{self.name}: bootstrap_servers is needed to produce")
-        settings = load_settings(kafka={"bootstrap_servers": config.bootstrap_servers})
+        broker = {"bootstrap_servers": config.bootstrap_servers}
+        settings = load_settings(kafka=broker, data_dir=config.data_dir)
         self._publisher = Publisher.from_settings(settings)
         return KafkaChannel(self._publisher)
 

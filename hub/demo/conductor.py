@@ -10,12 +10,13 @@ with ``exit_after``, stops the hub.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, Engine, FromClause, func, select
@@ -24,6 +25,7 @@ from connectors.simulators.clock import ScaledClock
 from hub.archive import ArchiveStore
 from hub.demo.summary import Summary, summarise
 from hub.demo.window import Window
+from hub.errors import HubError
 from projections.tables import (
     CaseStatus,
     CommitmentStatus,
@@ -34,6 +36,8 @@ from projections.tables import (
     supervision_tasks,
     tasks,
 )
+
+logger = logging.getLogger(__name__)
 
 CHECK_INTERVAL_S = 0.5
 QUIET_CHECKS = 4
@@ -90,16 +94,24 @@ class Conductor:
         report: Callable[[Summary], None],
         timeout: float,
         prepare: Callable[[], None],
+        failures: Callable[[], Sequence[str]],
     ) -> None:
         self.window, self.clock, self.engine, self.archive = window, clock, engine, archive
-        self.report, self.timeout, self.prepare = report, timeout, prepare
+        self.report, self.timeout, self.prepare, self.failures = report, timeout, prepare, failures
+        self.broken = False
         self.stop = threading.Event()
         self.summary: Summary | None = None
         self.timed_out = False
 
     def run(self, exit_after: bool) -> None:
         """Conduct the demo to its summary; with ``exit_after``, stop the hub then."""
-        self.prepare()
+        try:
+            self.prepare()
+        except HubError as exc:
+            logger.error("the demo cannot start: %s", exc)
+            self.broken = True
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
         if self.stop.is_set():
             return
         started = time.monotonic()
@@ -120,7 +132,7 @@ class Conductor:
     @property
     def complete(self) -> bool:
         """Whether every application was carried to its end in time."""
-        return not (self.timed_out or self.window.failed)
+        return not (self.timed_out or self.window.failed or self.broken or self.failures())
 
     def _watch(self, window: threading.Thread, started: float) -> None:
         quiet = 0
@@ -129,7 +141,7 @@ class Conductor:
                 now = progress(conn)
             self._show(now)
             quiet = quiet + 1 if now.settled and not window.is_alive() else 0
-            if self.window.failed:
+            if self.window.failed or self.failures():
                 self.stop.set()
             if time.monotonic() - started > self.timeout:
                 self.timed_out = True

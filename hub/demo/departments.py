@@ -24,6 +24,7 @@ from hub.errors import HubError
 from hub.outbox import create_outbox
 from hub.registry import registry_from_settings
 from hub.runtime import HubContext
+from hub.settings import HubSettings
 from hub.topics import Topic
 
 logger = logging.getLogger(__name__)
@@ -68,30 +69,33 @@ class DepartmentsComponent:
         self._threads: list[threading.Thread] = []
         self.failures: list[str] = []
 
-    def runners(self, bootstrap: str) -> list[tuple[str, str, dict[str, Any]]]:
+    def runners(self, settings: HubSettings) -> list[tuple[str, str, dict[str, Any]]]:
         """``(label, connector, config)`` of every runner."""
         found = []
         for code, extra in self.departments.items():
-            found.append((code, "simulated-department", self._department(code, extra, bootstrap)))
+            common = self._common(code, settings)
+            found.append((code, "simulated-department", self._department(code, extra, common)))
             found += self._carriers(code, extra.get("channel", "kafka"))
         if self.applicants:
-            found.append(("applicants", "simulated-applicants", self._applicants(bootstrap)))
+            common = self._common("applicants", settings)
+            found.append(("applicants", "simulated-applicants", self._applicants(common)))
         return found
 
     def start(self, context: HubContext) -> str:
         """Start every runner; returns once each holds its partitions (or after ``JOIN_S``)."""
-        bootstrap = context.settings.kafka.bootstrap_servers
         # Every schema registered once here: the runners' threads then only read the
         # embedded registry's file, never write it together.
         registry_from_settings(context.settings)
         self._prepare()
-        for label, name, config in self.runners(bootstrap):
+        for label, name, config in self.runners(context.settings):
             thread = threading.Thread(
                 target=self._run, args=(label, name, config, context), name=label, daemon=True
             )
             thread.start()
             self._threads.append(thread)
         self._wait_joined()
+        if self.failures:
+            raise HubError(f"simulated departments failed to start: {'; '.join(self.failures)}")
         carried = {code: extra.get("channel", "kafka") for code, extra in self.departments.items()}
         return f"{len(self._threads)} connectors under {self.folder}: departments {carried}"
 
@@ -123,6 +127,10 @@ class DepartmentsComponent:
         for thread in self._threads:
             thread.join()
 
+    def failed(self) -> list[str]:
+        """The runners that stopped, each with why."""
+        return list(self.failures)
+
     def desk(self, code: str) -> str:
         """The database of a department's own system (its desk, its outbox)."""
         return f"sqlite:///{self.folder / f'{code}.db'}"
@@ -142,6 +150,7 @@ class DepartmentsComponent:
         except (HubError, OSError) as exc:
             logger.error("%s stopped: %s", label, exc)
             self.failures.append(f"{label}: {exc}")
+            self._ready.release()  # nobody waits for a runner that is gone
 
     def _carriers(self, code: str, channel: str) -> list[tuple[str, str, dict[str, Any]]]:
         """The connectors that carry a department's answers to the hub, if it does not."""
@@ -153,22 +162,25 @@ class DepartmentsComponent:
             return [(f"{code}-{kind}", "file-import", self._import(code, kind)) for kind in kinds]
         return []
 
-    def _common(self, code: str, bootstrap: str) -> dict[str, Any]:
+    def _common(self, code: str, settings: HubSettings) -> dict[str, Any]:
         return {
             "seed": self.seed,
             "clock_start": self.clock.start,
             "clock_origin": self.clock.origin,
             "day_seconds": self.clock.day_seconds,
             "database_url": self.desk(code),
-            "bootstrap_servers": bootstrap,
+            "bootstrap_servers": settings.kafka.bootstrap_servers,
+            "data_dir": settings.data_dir,
             "group_id": f"simulator-{code}",
             "batch_size": 500,
         }
 
-    def _department(self, code: str, extra: Mapping[str, Any], bootstrap: str) -> dict[str, Any]:
+    def _department(
+        self, code: str, extra: Mapping[str, Any], common: dict[str, Any]
+    ) -> dict[str, Any]:
         inbox = {"inbox": self.inbox(code)} if extra.get("channel") == "files" else {}
         return {
-            **self._common(code, bootstrap),
+            **common,
             **extra,
             **inbox,
             "simulates": code,
@@ -176,9 +188,9 @@ class DepartmentsComponent:
             "event_types": ["TaskDispatched", "SupplementProvided", "SupervisionRequested"],
         }
 
-    def _applicants(self, bootstrap: str) -> dict[str, Any]:
+    def _applicants(self, common: dict[str, Any]) -> dict[str, Any]:
         return {
-            **self._common("applicants", bootstrap),
+            **common,
             "topics": [Topic.APPLICATIONS.value],
             "event_types": ["SupplementRequested", "CommitmentMade"],
         }

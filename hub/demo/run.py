@@ -165,13 +165,11 @@ def _run_worker(
     worker.context.clock = Behind(clock, HUB_LAG_S)
     _tick_often(worker, processors, clock)
     prepare = functools.partial(_begin, _ready(worker), clock, departments, context)
-    conductor = _conductor(context, clock, options, engine, report, prepare)
+    conductor = _conductor(context, clock, options, engine, report, prepare, departments)
     thread = threading.Thread(target=conductor.run, args=(options.exit_after,), name="conductor")
     thread.start()
     try:
-        code = run_worker(worker)
-        summary = conductor.summary
-        return code or int(summary is not None and not summary.complete)
+        return run_worker(worker) or int(not conductor.complete)
     finally:
         conductor.stop.set()
         thread.join()
@@ -186,12 +184,14 @@ def _conductor(
     engine: Engine,
     report: Callable[[Summary], None],
     prepare: Callable[[], None],
+    departments: DepartmentsComponent,
 ) -> Conductor:
     plans = applications(options.seed, options.applications)
     publisher = Publisher.from_settings(context.settings)
     catalogue, calendar = load_catalogue(), load_calendar()
     window = Window(plans, clock, catalogue, calendar, engine, publisher)
-    return Conductor(window, clock, engine, context.archive, report, options.timeout, prepare)
+    archive, timeout = context.archive, options.timeout
+    return Conductor(window, clock, engine, archive, report, timeout, prepare, departments.failed)
 
 
 def _ready(worker: Worker) -> threading.Event:
