@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Protocol
 
@@ -42,6 +42,8 @@ class HubContext:
     settings: HubSettings
     archive: ArchiveStore
     broker: EmbeddedBroker | None = None
+    restored: dict[tuple[str, int], int] = field(default_factory=dict)
+    """Where the restored log ends, partition by partition (empty without a restore)."""
 
 
 class Component(Protocol):
@@ -98,6 +100,7 @@ class RestoreComponent:
         if context.broker is None:
             raise BrokerError("the restore needs the embedded broker, started before it")
         summary = restore(context.archive, context.broker)
+        context.restored = summary.ends
         moved = f", {summary.shifted} at new offsets" if summary.shifted else ""
         return (
             f"restored {summary.messages} messages on {len(summary.topics)} topics "
@@ -121,7 +124,10 @@ class ArchiverComponent:
         store = context.archive
         names = {spec.name for spec in declared_topics(context.settings.topics)}
         names |= set(store.partition_counts())
-        self._archiver = Archiver(context.settings.kafka, store, sorted(names))
+        # After a restore the log up to its end is archived already: no need to read it.
+        self._archiver = Archiver(
+            context.settings.kafka, store, sorted(names), start_at=context.restored
+        )
         self._archiver.start()
         return f"archiver on {len(names)} topics into {store.engine.url.render_as_string()}"
 

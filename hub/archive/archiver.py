@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
@@ -37,6 +37,8 @@ class Archiver:
     """Copies every message of ``topics`` into ``store``, committing only what is stored.
 
     ``read`` counts the messages read, ``archived`` those that were new to the archive.
+    ``start_at`` names offsets to begin at, partition by partition: after a restore, the
+    end of what the archive already holds (see :attr:`RestoreSummary.ends`).
     """
 
     def __init__(
@@ -45,10 +47,12 @@ class Archiver:
         store: ArchiveStore,
         topics: Sequence[str],
         group_id: str = GROUP_ID,
+        start_at: Mapping[tuple[str, int], int] | None = None,
         **overrides: Any,
     ) -> None:
         self.store = store
         self.topics = list(topics)
+        self.start_at = dict(start_at or {})
         self.read = 0
         self.archived = 0
         self.error: HubError | None = None
@@ -66,7 +70,7 @@ class Archiver:
     def start(self) -> None:
         """Subscribe and start copying on a background thread."""
         try:
-            self._consumer.subscribe(self.topics)
+            self._consumer.subscribe(self.topics, on_assign=self._on_assign)
         except KafkaException as exc:
             raise BrokerError(f"the archiver cannot subscribe to {self.topics}: {exc}") from exc
         self._thread.start()
@@ -88,6 +92,13 @@ class Archiver:
         self.archived += self.store.append([(RawMessage.from_kafka(m), _time(m)) for m in batch])
         self._commit(batch)
         return len(batch)
+
+    def _on_assign(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        for assigned in partitions:
+            start = self.start_at.get((assigned.topic, assigned.partition))
+            if start is not None:
+                assigned.offset = start
+        consumer.assign(partitions)
 
     def _run(self) -> None:
         try:

@@ -40,6 +40,8 @@ class RestoreSummary:
     topics: dict[str, int] = field(default_factory=dict)
     shifted: int = 0
     seconds: float = 0.0
+    ends: dict[tuple[str, int], int] = field(default_factory=dict)
+    """The next offset of every restored partition: where the archive ends on the log."""
 
 
 def restore(store: ArchiveStore, broker: EmbeddedBroker) -> RestoreSummary:
@@ -58,6 +60,9 @@ def restore(store: ArchiveStore, broker: EmbeddedBroker) -> RestoreSummary:
     if producer.flush(DEFAULT_TIMEOUT):
         raise PublishError(f"the broker did not confirm the restore within {DEFAULT_TIMEOUT:g}s")
     summary.shifted = sum(_shifted(archived, placed) for archived, placed in pending)
+    for archived, placed in pending:
+        partition, offset = placed.result()
+        summary.ends[(archived.topic, partition)] = offset + 1
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from itertools import chain
 from pathlib import Path
 
 import pytest
 from test_pipeline_support import hub_settings, publish, wait_until, workflow_events
 
 from hub.archive import Archiver, ArchiveStore, restore
+from hub.archive.replay import log_messages
 from hub.broker.embedded import EmbeddedBroker
-from hub.consuming import RawMessage, read_topic
+from hub.consuming import RawMessage
 from hub.db import create_engine_for
 from hub.publisher import Publisher
 from hub.topics import Topic, declared_topics
@@ -47,9 +46,7 @@ def archive_all(bootstrap: str, store: ArchiveStore, expected: int) -> Archiver:
 
 def on_log(bootstrap: str) -> list[RawMessage]:
     """Every message on every declared topic, sorted by topic, partition and offset."""
-    with ThreadPoolExecutor(len(TOPICS)) as pool:
-        found = pool.map(lambda topic: list(read_topic(bootstrap, topic, idle_timeout=1)), TOPICS)
-        return sorted(chain.from_iterable(found), key=position)
+    return sorted(log_messages(bootstrap, TOPICS), key=position)
 
 
 def position(message: RawMessage) -> tuple[str, int, int]:
@@ -109,3 +106,23 @@ def test_the_archive_on_postgresql_keeps_and_restores_the_same_messages(
         assert store.count() == len(log)
     finally:
         store.engine.dispose()
+
+
+def test_after_a_restore_the_archiver_starts_where_the_archive_ends(
+    broker: EmbeddedBroker, store: ArchiveStore, tmp_path: Path
+) -> None:
+    log = fill(broker, tmp_path)
+    archive_all(broker.bootstrap_servers, store, len(log))
+
+    with EmbeddedBroker(topics=declared_topics()) as fresh:
+        summary = restore(store, fresh)
+        archiver = Archiver(fresh.bootstrap_servers, store, TOPICS, start_at=summary.ends)
+        archiver.start()
+        with Publisher(fresh.bootstrap_servers) as publisher:
+            publisher.publish_raw(Topic.CREDIT, "S-1", b"after the restart").result(10)
+        wait_until(lambda: archiver.read >= 1, "the new message", 30)
+        archiver.stop()
+
+    assert (archiver.read, archiver.archived) == (1, 1)
+    assert store.count() == len(log) + 1
+    assert sum(summary.ends.values()) == len(log)  # every partition's log starts at 0

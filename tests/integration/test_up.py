@@ -21,7 +21,7 @@ from test_pipeline_support import (
 )
 
 from hub.archive import ArchiveStore
-from hub.consuming import read_topic
+from hub.archive.replay import log_messages
 from hub.db import create_engine_for
 from hub.topics import Topic
 from projections.agents import TICK_INTERVAL_S
@@ -69,7 +69,7 @@ def settled(cwd: Path, store: ArchiveStore) -> Dump:
 
 
 def event_ids_on(bootstrap: str, topic: str) -> set[str]:
-    return {m.header("ce_id") or "" for m in read_topic(bootstrap, topic, idle_timeout=1)}
+    return {m.header("ce_id") or "" for m in log_messages(bootstrap, [topic])}
 
 
 def archive_ids(store: ArchiveStore) -> set[str | None]:

@@ -28,7 +28,7 @@ from test_pipeline_support import (
     workflow_events,
 )
 
-from hub.consuming import read_topic
+from hub.archive.replay import log_messages
 from hub.deadletter import dead_letter_context
 from hub.events import Event
 from hub.publisher import Publisher
@@ -107,7 +107,7 @@ def test_a_malformed_message_is_dead_lettered_and_the_worker_goes_on(
     assert_same_rows(dump(url), expected)
     letters = [
         dead_letter_context(m.headers)
-        for m in read_topic(kafka_bootstrap, Topic.DEADLETTER, idle_timeout=2)
+        for m in log_messages(kafka_bootstrap, [Topic.DEADLETTER])
         if m.key_text == garbage_key and m.value == b"not avro at all"
     ]
     # Two read models read the topic; the message is dead-lettered once, with its reason.
