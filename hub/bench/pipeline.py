@@ -321,6 +321,7 @@ def _faust_seconds(
         context = AgentContext(Deserializer(registry), Publisher(bootstrap))
         attach_projections(app, [Projector(engine, name) for name in PROJECTIONS], context)
         watch = _Watch(lambda: _tracked(engine), tracked)
+        app.on_rebalance_complete.connect(watch.rebalanced)
         app.task(watch.until_done)
         run_worker(Worker(app, context, engine), loglevel="error")
     return watch.seconds()
@@ -341,13 +342,17 @@ def _produce(bootstrap: str, messages: list[RawMessage]) -> None:
 
 
 class _Watch:
-    """Polls the tracking records from the first applied batch until all are there."""
+    """Times the faust path from the partitions being assigned until every record is in."""
 
     def __init__(self, count: Callable[[], int], expected: int) -> None:
         self._count, self._expected = count, expected
-        self._first: tuple[float, int] | None = None
+        self._started = 0.0
         self._done = 0.0
         self._last = (time.perf_counter(), 0)
+
+    async def rebalanced(self, _sender: Any, /, *_args: Any, **_kwargs: Any) -> None:
+        """Connected to ``on_rebalance_complete``: from here on, the agents consume."""
+        self._started = self._started or time.perf_counter()
 
     async def until_done(self) -> None:
         """Poll; once every record is written, or none for a long while, stop the worker."""
@@ -356,8 +361,6 @@ class _Watch:
         signal.raise_signal(signal.SIGTERM)  # the worker stops as it does in production
 
     def _finished(self, found: int, now: float) -> bool:
-        if found and self._first is None:
-            self._first = (now, found)
         if found != self._last[1]:
             self._last = (now, found)
         if found >= self._expected:
@@ -365,11 +368,10 @@ class _Watch:
         return bool(self._done) or now - self._last[0] > STALL_S
 
     def seconds(self) -> float:
-        """The time for every record, extrapolated over the batch applied before the first poll."""
-        if self._first is None or not self._done:
+        """From the assignment of the partitions to the last record written."""
+        if not (self._started and self._done):
             raise HubError(
                 f"the faust worker applied {self._last[1]} of {self._expected} tracking records "
                 f"and then nothing for {STALL_S:g}s"
             )
-        started, seen = self._first
-        return (self._done - started) * self._expected / max(1, self._expected - seen)
+        return self._done - self._started
