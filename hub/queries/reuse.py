@@ -4,7 +4,9 @@ For an applicant and the items they are about to apply for, each required materi
 either held — a valid license of the type that satisfies it, or a material in the
 holder's library at a good enough trust grade, with its source department and grade —
 or still needed. The HTTP API serves it at ``/api/v1/holders/{id}/reuse`` and connectors
-call :func:`reuse_answer` in Python; both record each use as a data access::
+call :func:`reuse_answer` in Python. Either way the answer leaves through
+:class:`hub.api.disclosure.Disclosure`, which records each use as a data access (the
+demo's window does so: :mod:`hub.demo.window`)::
 
     >>> from datetime import date
     >>> from hub.db import create_engine_for
