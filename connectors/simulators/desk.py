@@ -116,12 +116,6 @@ class Desk:
             self.answers.update().where(self.answers.c.event_id.in_(ids)).values(sent=True)
         )
 
-    def pending(self) -> int:
-        """How many planned answers have not gone out yet."""
-        with self.engine.connect() as conn:
-            query = select(self.answers.c.event_id).where(self.answers.c.sent.is_(False))
-            return len(conn.execute(query).all())
-
 
 class Channel(Protocol):
     """How a department's answers reach the hub."""
@@ -206,7 +200,6 @@ class Clerk:
         self.desk, self.channel, self.clock = desk, channel, clock
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"clerk-{name}", daemon=True)
-        self.sent = 0
 
     def start(self) -> None:
         """Start sending."""
@@ -224,7 +217,6 @@ class Clerk:
         with self.desk.engine.begin() as conn:
             due = self.desk.due(conn, self.clock.now())
             sent = self.channel.send(self.desk, conn, due) if due else []
-        self.sent += len(sent)
         return len(sent)
 
     def _run(self) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -103,10 +102,6 @@ class SimulatorSink(Sink[C], Generic[C]):
         if self.desk is not None:
             self.desk.engine.dispose()
         self.clerk, self.desk, self._publisher = None, None, None
-
-    def now(self) -> datetime:
-        """The simulated time."""
-        return self._config().clock().now()
 
     def _started(self) -> Desk:
         if self.desk is None:

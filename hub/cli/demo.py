@@ -12,7 +12,13 @@ from hub.cli.up import configure_logging
 
 
 @click.command()
-@click.option("--applications", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@click.option(
+    "--applications",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="How many applicants come to the window.",
+)
 @click.option("--seed", default=7, show_default=True, help="Seed of every random choice.")
 @click.option(
     "--day-seconds",
@@ -29,7 +35,13 @@ from hub.cli.up import configure_logging
     type=click.Path(file_okay=False, path_type=Path),
     help="The demo's own folder, emptied at each run.",
 )
-@click.option("--port", default=8600, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=8600,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Where the API and dashboard listen.",
+)
 @json_option
 def demo(
     applications: int,
