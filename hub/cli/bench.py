@@ -48,14 +48,18 @@ def serde(records: int, rounds: int, as_json: bool) -> None:
 @json_option
 def query(cases: int, requests: int, ingest: str, as_json: bool) -> None:
     """Read latency (case by id, statistics) while a pipeline ingests; exit 1 above target."""
-    from hub.bench.query import run as run_query  # loads the API and projections only here
+    from hub.bench.query import TARGETS_MS  # loads the API and projections only here
+    from hub.bench.query import run as run_query
 
     result = run_query(cases=cases, requests=requests, mode=ingest)
     if as_json:
         emit_json(result.as_dict())
     else:
-        for name, value in result.as_dict().items():
-            click.echo(f"{name}: {value}")
+        for name, figures in result.latency_ms.items():
+            target = TARGETS_MS.get(name)
+            goal = f" (target p99 {target} ms)" if target else ""
+            click.echo(f"{name}: p50 {figures['p50']} ms, p99 {figures['p99']} ms{goal}")
+        click.echo(f"while ingesting {result.ingest_events_per_s:,.0f} events/s ({result.ingest})")
     if not result.passed:
         sys.exit(EXIT_FINDING)
 

@@ -17,11 +17,13 @@ def test_reads_are_timed_while_a_thread_ingests() -> None:
     result = run(cases=400, requests=100, mode="thread")
     figures = result.as_dict()
     assert result.events_ingested > 0
-    for name in ("case_in_process", "case_http", "stats_in_process", "stats_http"):
-        assert 0 < figures[f"{name}_p50_ms"] <= figures[f"{name}_p99_ms"]
+    assert set(result.latency_ms) == {*TARGETS_MS, "stats_http"}
+    for latency in result.latency_ms.values():
+        assert 0 < latency["p50"] <= latency["p99"]
     assert figures["passed"] == all(
-        figures[f"{name}_p99_ms"] <= target for name, target in TARGETS_MS.items()
+        result.latency_ms[name]["p99"] <= target for name, target in TARGETS_MS.items()
     )
+    assert result.stats_refresh_seconds > 0
 
 
 def test_the_command_reports_json_with_a_worker_process() -> None:
@@ -33,3 +35,5 @@ def test_the_command_reports_json_with_a_worker_process() -> None:
     assert report["ingest"] == "process"
     assert report["events_ingested"] > 0
     assert report["cases"] == 300
+    text = CliRunner().invoke(cli, ["bench", "query", "--cases", "300", "--requests", "100"])
+    assert "case_in_process: p50" in text.output
