@@ -48,8 +48,8 @@ Position = tuple[str, int, int]
 # Larger batches amortise each read model's statements; WITHIN_S bounds the wait for one,
 # so a row appears at most half a second after its event when traffic is light.
 BATCH = 2000
-READ_MODELS = "read-models"
 WITHIN_S = 0.5
+READ_MODELS = "read-models"
 TICK_INTERVAL_S = 5.0
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
