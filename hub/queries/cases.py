@@ -14,7 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, bindparam, exists, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Exists,
+    RowMapping,
+    Select,
+    bindparam,
+    exists,
+    func,
+    select,
+)
 
 from hub.queries import shapes
 from hub.queries.models import CaseDetail, CaseSummary, Page, TaskView, TimelineEntry
@@ -23,11 +33,18 @@ from projections.model import local_day
 from projections.tables import cases as case_table
 from projections.tables import deadline_alerts, tasks
 
-_OVERDUE = (
-    exists()
-    .where(tasks.c.case_id == case_table.c.case_id, tasks.c.overdue.is_(True))
-    .label("overdue")
-)
+
+def _has_task(*conditions: ColumnElement[bool]) -> Exists:
+    """Whether the case has a task meeting ``conditions``, looked up by its case id."""
+    of_case = select(tasks.c.task_id).where(tasks.c.case_id == case_table.c.case_id)
+    return exists(of_case.where(*conditions))
+
+
+# The conditions test expressions that no index covers, on purpose: without table
+# statistics SQLite would otherwise pick the index on overdue (or department) and scan
+# every overdue task for each case, instead of the few tasks of the case.
+_LATE = func.coalesce(tasks.c.overdue, False).is_(True)
+_OVERDUE = _has_task(_LATE).label("overdue")
 
 
 @dataclass(frozen=True)
@@ -41,7 +58,7 @@ class CaseFilter:
 
 
 # Built once: the hottest read of the API, so no statement is rebuilt per request.
-_CASE = select(case_table, _OVERDUE).where(case_table.c.case_id == bindparam("case_id"))
+_CASE = select(case_table).where(case_table.c.case_id == bindparam("case_id"))
 _TASKS = select(tasks).where(tasks.c.case_id == bindparam("case_id")).order_by(tasks.c.task_id)
 # By task id: deadline_alerts is indexed on it, not on the case.
 _ALERTS = select(deadline_alerts).where(
@@ -59,7 +76,8 @@ def find_case(conn: Connection, case_id: str) -> CaseDetail | None:
     task_ids = [task.task_id for task in views]
     alerts = conn.execute(_ALERTS, {"task_ids": task_ids}).mappings().all()
     timeline = _timeline(found, views, list(alerts))
-    summary = shapes.case_summary(found)
+    overdue = any(task.overdue for task in views)
+    summary = shapes.case_summary({**found, "overdue": overdue})
     return CaseDetail.model_validate(
         {**found, **summary.model_dump(), "tasks": views, "timeline": timeline}
     )
@@ -78,12 +96,12 @@ def _filtered(query: Select[Any], where: CaseFilter) -> Select[Any]:
     if where.holder is not None:
         query = query.where(column.applicant_id_number == where.holder)
     # With a department, "overdue" means that department's task is overdue.
-    of_case = [tasks.c.case_id == column.case_id]
-    if where.department is not None:
-        of_case.append(tasks.c.department == where.department)
-        query = query.where(exists().where(*of_case))
+    department = func.coalesce(tasks.c.department, "")
+    there = [] if where.department is None else [department == where.department]
+    if there:
+        query = query.where(_has_task(*there))
     if where.overdue is not None:
-        late = exists().where(*of_case, tasks.c.overdue.is_(True))
+        late = _has_task(*there, _LATE)
         query = query.where(late if where.overdue else ~late)
     return query
 

@@ -42,7 +42,7 @@ def task(row: RowMapping) -> TaskView:
     )
 
 
-def case_summary(row: RowMapping) -> CaseSummary:
+def case_summary(row: RowMapping | dict[str, Any]) -> CaseSummary:
     """A ``cases`` row, with ``overdue`` selected alongside."""
     return CaseSummary.model_validate({**row, "applicant": subject(row, "applicant")})
 
