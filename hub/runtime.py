@@ -21,9 +21,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Protocol
 
 from hub.archive import Archiver, ArchiveStore, archive_url, restore
+from hub.broker.discovery import announce, withdraw
 from hub.broker.embedded import EmbeddedBroker
 from hub.db import create_engine_for, database_url
 from hub.errors import BrokerError
@@ -70,15 +72,17 @@ class BrokerComponent:
 
     def __init__(self) -> None:
         self._broker: EmbeddedBroker | None = None
+        self._announcement: Path | None = None
 
     def start(self, context: HubContext) -> str:
-        """Start the broker and point the hub's Kafka settings at it."""
+        """Start the broker, point the hub's Kafka settings at it and announce it locally."""
         settings = context.settings
         topics = declared_topics(settings.topics)
         broker = EmbeddedBroker(settings.kafka.embedded_brokers, topics=topics).start()
         context.broker = self._broker = broker
         kafka = settings.kafka.model_copy(update={"bootstrap_servers": broker.bootstrap_servers})
         context.settings = settings.model_copy(update={"kafka": kafka})
+        self._announcement = announce(settings.data_dir, broker.bootstrap_servers)
         return (
             f"embedded Kafka-protocol broker on {broker.bootstrap_servers} with {len(topics)} "
             f"topics (publish with ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS={broker.bootstrap_servers})"
@@ -86,6 +90,8 @@ class BrokerComponent:
 
     def stop(self) -> None:
         """Destroy the broker and its in-memory log (the archive keeps it)."""
+        if self._announcement is not None:
+            withdraw(self._announcement)
         if self._broker is not None:
             self._broker.stop()
 

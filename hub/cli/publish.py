@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import click
 
+from hub.broker.discovery import running_hub_bootstrap
 from hub.cli.output import emit_json, json_option
 from hub.errors import SettingsError, ValidationError
 from hub.events import EVENT_MODELS, Event
@@ -22,27 +23,33 @@ from hub.publisher import Delivery, Publisher, wait_for
 from hub.settings import HubSettings, load_settings
 
 NO_BROKER = (
-    "no Kafka broker is configured: set ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS or pass "
-    "--bootstrap-servers with the address of a running hub (`onewindow up`) or broker "
-    "(`onewindow broker serve` prints its address)"
+    "no Kafka broker is configured and no hub runs from this folder: start one with "
+    "`onewindow up`, or set ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS or pass --bootstrap-servers "
+    "(`onewindow broker serve` prints the address of a bare broker)"
 )
 
 bootstrap_option = click.option(
     "--bootstrap-servers",
     metavar="HOST:PORT[,…]",
-    help="Kafka brokers to use (default: ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS).",
+    help=(
+        "Kafka brokers to use (default: ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS, else the embedded "
+        "broker of a hub running from this folder)."
+    ),
 )
 
 
 def broker_settings(bootstrap_servers: str | None) -> HubSettings:
-    """The settings with ``--bootstrap-servers`` applied; a SettingsError if there is none."""
+    """The settings with the broker to use: the option, the setting, or a local hub's."""
     settings = load_settings()
-    if bootstrap_servers:
-        kafka = settings.kafka.model_copy(update={"bootstrap_servers": bootstrap_servers})
-        settings = settings.model_copy(update={"kafka": kafka})
-    if settings.kafka.embedded:
+    chosen = (
+        bootstrap_servers
+        or settings.kafka.bootstrap_servers
+        or running_hub_bootstrap(settings.data_dir)
+    )
+    if not chosen:
         raise SettingsError(NO_BROKER)
-    return settings
+    kafka = settings.kafka.model_copy(update={"bootstrap_servers": chosen})
+    return settings.model_copy(update={"kafka": kafka})
 
 
 @click.command()

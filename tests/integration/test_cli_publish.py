@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.broker.discovery import announce, withdraw
 from hub.consuming import RawMessage, read_message
 from hub.deadletter import DeadLetterRouter
 from hub.envelope import headers_for
@@ -91,6 +92,23 @@ def test_without_a_broker_both_commands_say_what_they_need(tmp_path: Path) -> No
         assert result.returncode == 2
         assert "no Kafka broker is configured" in result.stderr
         assert "onewindow up" in result.stderr
+
+
+def test_publish_finds_the_broker_of_a_hub_running_from_the_same_folder(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    announcement = announce(tmp_path / "var", kafka_bootstrap)  # as `onewindow up` does
+    try:
+        result = onewindow(
+            "publish", "--type", "CaseRated", "-", "--json",
+            cwd=tmp_path, bootstrap=None, stdin=json.dumps(RATINGS[0]),
+        )  # fmt: skip
+    finally:
+        withdraw(announcement)
+    assert result.returncode == 0, result.stderr
+    where = json.loads(result.stdout)[0]
+    message = read_message(kafka_bootstrap, where["topic"], where["partition"], where["offset"])
+    assert message.key == b"C-CLI-1"
 
 
 def test_tail_prints_events_decoded_and_undecodable_values_with_the_reason(
