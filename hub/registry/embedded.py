@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,6 +28,9 @@ from hub.registry.files import checked_tree
 from schemas import SCHEMA_DIR
 
 REGISTRY_FILE = "schema-registry.json"
+# Registries of one process sharing a file share its lock, so one loads what another wrote.
+_FILE_LOCKS: dict[Path, threading.RLock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -50,14 +54,15 @@ class EmbeddedRegistry:
         mode: Mode = Mode.BACKWARD_TRANSITIVE,
     ) -> None:
         self._path, self._mode = path, mode
-        self._lock = threading.RLock()
+        self._lock = _file_lock(path)
         self._by_id: dict[int, str] = {}
         self._ids: dict[str, int] = {}
         self._subjects: dict[str, list[Registered]] = {}
-        if path is not None and path.exists():
-            self._load(path)
-        if schema_dir is not None:
-            self.register_tree(schema_dir)
+        with self._lock:
+            if path is not None and path.exists():
+                self._load(path)
+            if schema_dir is not None:
+                self.register_tree(schema_dir)
 
     def register_tree(self, schema_dir: Path) -> None:
         """Register every schema file of ``schema_dir`` in event and version order."""
@@ -140,10 +145,20 @@ class EmbeddedRegistry:
             return
         entries = [asdict(e) for entries in self._subjects.values() for e in entries]
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so a crash never leaves half a file that would lose the ids.
-        partial = self._path.with_name(f"{self._path.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"schemas": entries}, indent=1), encoding="utf-8")
-        os.replace(partial, self._path)
+        # Write then rename, so a crash never leaves half a file that would lose the ids; the
+        # partial file's name is unique, so writers in other threads or processes never meet.
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=self._path.parent, suffix=".tmp", delete=False
+        ) as partial:
+            json.dump({"schemas": entries}, partial, indent=1)
+        os.replace(partial.name, self._path)
+
+
+def _file_lock(path: Path | None) -> threading.RLock:
+    if path is None:
+        return threading.RLock()
+    with _FILE_LOCKS_GUARD:
+        return _FILE_LOCKS.setdefault(path.resolve(), threading.RLock())
 
 
 def _normalise(schema_str: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +75,23 @@ def test_ids_survive_a_restart_and_new_schemas_get_new_ones(tree: Path, tmp_path
     after = EmbeddedRegistry(store, schema_dir=tree)
     assert [after.entry(SUBJECT, v).schema_id for v in (1, 2)] == ids
     assert after.entry(SUBJECT, 3).schema_id == max(ids) + 1
+
+
+def test_threads_creating_one_fresh_store_at_once_agree_on_its_ids(tmp_path: Path) -> None:
+    store, threads = tmp_path / "var" / "schema-registry.json", 8
+    start = threading.Barrier(threads)
+
+    def create(_: int) -> dict[str, int]:
+        start.wait()
+        registry = EmbeddedRegistry(store)
+        return {subject: registry.entry(subject, 1).schema_id for subject in registry.subjects()}
+
+    with ThreadPoolExecutor(threads) as pool:
+        seen = list(pool.map(create, range(threads)))
+    assert all(ids == seen[0] for ids in seen)
+    reopened = EmbeddedRegistry(store, schema_dir=None)
+    assert {s: reopened.entry(s, 1).schema_id for s in reopened.subjects()} == seen[0]
+    assert [p.name for p in store.parent.iterdir()] == [store.name]
 
 
 def test_an_incompatible_version_is_refused_naming_the_field(tree: Path) -> None:
