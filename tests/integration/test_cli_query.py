@@ -78,9 +78,7 @@ def test_overdue_cases_of_a_department(database: str) -> None:
     assert shown == expected
 
 
-def test_licenses_of_a_holder_and_a_bad_holder(
-    database: str, rows: dict[str, Row[Any]]
-) -> None:
+def test_licenses_of_a_holder_and_a_bad_holder(database: str, rows: dict[str, Row[Any]]) -> None:
     valid = rows["valid"]
     result = run(database, "query", "licenses", "--holder", valid.holder_id_number, "--json")
     assert valid.license_id in {item["license_id"] for item in json.loads(result.output)["items"]}
