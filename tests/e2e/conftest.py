@@ -31,7 +31,9 @@ ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+# One browser per module, not per session: while Playwright's sync API is open the main
+# thread has its running event loop, so asyncio.run() in any later test module would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: run 'make browser'"
