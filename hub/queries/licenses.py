@@ -104,9 +104,10 @@ def _verified(found: LicenseView, today: date, signature: SignatureCheck) -> Ver
 
 def _why_not_valid(found: LicenseView, today: date) -> str | None:
     if found.status != LicenseStatus.VALID:
-        return f"the license is {found.status}" + (
-            f": {found.status_reason}" if found.status_reason else ""
-        )
+        reason = f": {found.status_reason}" if found.status_reason else ""
+        return f"the license is {found.status}{reason}"
+    if found.superseded_by is not None:
+        return f"this version was replaced by {found.superseded_by}"
     if found.valid_from is not None and today < found.valid_from:
         return f"the license is valid only from {found.valid_from}"
     if found.valid_until is not None and today > found.valid_until:

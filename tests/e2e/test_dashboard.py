@@ -68,7 +68,9 @@ def test_holder_search_lists_cases_with_the_number_masked(
 
 def test_license_search_verifies_the_license(page: Page, dashboard_database: str) -> None:
     with_status = [
-        select(licenses.c.license_id).where(licenses.c.status == status).limit(1)
+        select(licenses.c.license_id)
+        .where(licenses.c.status == status, licenses.c.superseded_by.is_(None))
+        .limit(1)
         for status in ("valid", "cancelled")
     ]
     valid, cancelled = (first(dashboard_database, query)[0] for query in with_status)

@@ -205,3 +205,17 @@ def test_openapi_is_valid_and_describes_every_route(client: TestClient) -> None:
     assert {"/healthz", "/readyz", "/metrics", "/", "/cases/{case_id}"} <= routes
     for path, operations in document["paths"].items():
         assert all(operation.get("description") for operation in operations.values()), path
+
+
+def test_a_replaced_version_is_not_valid_and_names_its_successor(
+    client: TestClient, engine: Engine
+) -> None:
+    with engine.connect() as conn:
+        replaced = select(licenses).where(
+            licenses.c.superseded_by.is_not(None), licenses.c.status == "valid"
+        )
+        old = conn.execute(replaced.limit(1)).one()
+    answer = client.get(f"/api/v1/licenses/{old.license_id}/verification").json()
+    assert not answer["valid_today"]
+    assert answer["superseded_by"] == old.superseded_by
+    assert answer["problem"] == f"this version was replaced by {old.superseded_by}"

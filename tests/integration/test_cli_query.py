@@ -32,7 +32,8 @@ def rows(database: str) -> Iterator[dict[str, Row[Any]]]:
     engine = create_engine_for(database)
     with engine.connect() as conn:
         person = select(cases).where(cases.c.applicant_id_type == "RESIDENT_ID").limit(1)
-        valid = select(licenses).where(licenses.c.status == "valid").limit(1)
+        current = licenses.c.superseded_by.is_(None)
+        valid = select(licenses).where(licenses.c.status == "valid", current).limit(1)
         cancelled = select(licenses).where(licenses.c.status == "cancelled").limit(1)
         yield {
             "person": conn.execute(person).one(),
