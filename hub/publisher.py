@@ -140,15 +140,18 @@ class Publisher:
 
     def flush(self, timeout: float = DEFAULT_TIMEOUT) -> int:
         """Wait up to ``timeout`` seconds for every queued message; returns how many are left."""
+        if self._closed.is_set():
+            return 0  # close() flushed, then failed what was left
         return int(self._producer.flush(timeout))
 
     def close(self, timeout: float = DEFAULT_TIMEOUT) -> None:
-        """Flush, stop the callback thread; a PublishError if messages stayed unconfirmed."""
+        """Flush, stop the callback thread, free the producer; a PublishError counts unconfirmed."""
         if self._closed.is_set():
             return
         left = self.flush(timeout)
         self._closed.set()
         self._poller.join()
+        self._release()
         if left:
             raise PublishError(f"{left} messages were not confirmed within {timeout:g}s")
 
@@ -220,6 +223,13 @@ class Publisher:
                 self._batches -= 1
                 if not self._batches:
                     self._poller_serves.set()
+
+    def _release(self) -> None:
+        # A producer keeps its broker connections (and logs losing them) until it is destroyed,
+        # which a referenced publisher would put off; purged, closing it waits for nothing.
+        self._producer.purge()
+        self._producer.poll(0)  # the purged messages' reports fail their futures
+        self._producer.close()
 
     def _serve_callbacks(self) -> None:
         while not self._closed.is_set():

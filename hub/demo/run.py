@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import fcntl
 import functools
-import gc
 import logging
 import math
 import shutil
@@ -111,7 +110,6 @@ def _run_demo(options: DemoOptions, report: Callable[[Summary], None]) -> int:
         return _run_worker(context, clock, options, report, departments)
     finally:
         departments.stop()
-        gc.collect()  # closed producers let go of their broker connections only when freed
         for component in reversed(started):
             component.stop()
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -144,6 +146,36 @@ def test_a_closed_publisher_refuses_new_events(kafka_bootstrap: str) -> None:
     publisher.close()
     with pytest.raises(PublishError, match="publisher is closed"):
         publisher.publish(rating())
+
+
+def test_closing_ends_the_callback_thread_and_releases_the_producer(kafka_bootstrap: str) -> None:
+    before = _rdkafka_threads()
+    publisher = Publisher(kafka_bootstrap, Serializer(REGISTRY))
+    publisher.publish_sync(rating("C-CLOSE"), timeout=10)
+    assert _rdkafka_threads() > before
+    publisher.close()
+    assert not any(
+        thread.name == "onewindow-publisher-callbacks" for thread in threading.enumerate()
+    )
+    # librdkafka's own threads (rdk:main, rdk:broker…) end only when the producer is destroyed.
+    assert _rdkafka_threads() == before
+    assert publisher.flush() == 0
+
+
+def test_closing_with_unconfirmed_messages_fails_them_and_releases_the_producer() -> None:
+    before = _rdkafka_threads()
+    publisher = Publisher("127.0.0.1:9", Serializer(REGISTRY))
+    future = publisher.publish(rating("C-UNSENT"))
+    with pytest.raises(PublishError, match=r"1 messages were not confirmed within 0\.2s"):
+        publisher.close(0.2)
+    with pytest.raises(PublishError, match=r"did not accept event .*[Pp]urged"):
+        future.result(1)
+    assert _rdkafka_threads() == before
+
+
+def _rdkafka_threads() -> int:
+    tasks = Path("/proc/self/task").iterdir()
+    return sum((task / "comm").read_text().startswith("rdk:") for task in tasks)
 
 
 def test_a_short_publish_bench_reports_consistent_figures() -> None:
