@@ -8,14 +8,13 @@ or rejection after some working days; and it records the inspection of each appr
 pushed to it for supervision. Licenses are not its business: the hub issues them when a
 case's last task is approved.
 
-It names the department it plays in ``simulates``, not in the sinks' ``department``: that
-one puts a sink under the department's data-sharing agreements, and the shipped
-agreements do not grant any department the applications topic its tasks travel on.
-Config (TOML)::
+It names the department it plays in ``department``, like any department's sink: the
+data-sharing agreements then hand it, for ``processing``, what is addressed to that
+department (and, for the service centre, to those that delegate to it). Config (TOML)::
 
     topics = ["onewindow.applications", "onewindow.supervision"]
     event_types = ["TaskDispatched", "SupplementProvided", "SupervisionRequested"]
-    simulates = "MR"
+    department = "MR"
     channel = "kafka"                     # or "outbox", or "files" with inbox = "…"
     database_url = "sqlite:///var/demo/departments/MR.db"
     bootstrap_servers = "127.0.0.1:9092"
@@ -39,6 +38,7 @@ from hub.errors import ConnectorError
 from hub.events import Event
 from hub.events.supervision import SupervisionRequested
 from hub.events.tasks import SupplementProvided, SupplementRequested, TaskDispatched
+from hub.trust.agreements import PROCESSING
 from projections.processors.base import local_day
 
 #: The event types a department answers with, each a file-import inbox when it drops files.
@@ -48,7 +48,8 @@ ANSWER_TYPES = ("TaskAccepted", "SupplementRequested", "TaskApproved", "TaskReje
 class DepartmentConfig(SimulationConfig):
     """Which department, which small departments it works for, and how it answers."""
 
-    simulates: str = Field(pattern=r"^[A-Z]{2,6}$", description="The department it plays")
+    department: str = Field(pattern=r"^[A-Z]{2,6}$", description="The department it plays")
+    purpose: str = Field(default=PROCESSING, description="It processes the tasks it receives.")
     delegated: list[str] = Field(default_factory=list, description="Handled on their behalf")
     channel: Literal["kafka", "outbox", "files"] = "kafka"
     inbox: Path | None = Field(default=None, description="Where files drop (channel 'files')")
@@ -62,7 +63,7 @@ class DepartmentSimulator(SimulatorSink[DepartmentConfig]):
     @property
     def name(self) -> str:
         """The department's code."""
-        return self.config.simulates if self.config else "department"
+        return self.config.department if self.config else "department"
 
     def channel(self, config: DepartmentConfig, desk: Desk) -> Channel:
         """Kafka, the department's outbox table, or files in its inbox."""
@@ -70,20 +71,20 @@ class DepartmentSimulator(SimulatorSink[DepartmentConfig]):
             return OutboxChannel(desk)
         if config.channel == "files":
             if config.inbox is None:
-                raise ConnectorError(f"{config.simulates}: channel 'files' needs an inbox")
+                raise ConnectorError(f"{config.department}: channel 'files' needs an inbox")
             return FileChannel(config.inbox, ANSWER_TYPES)
         return super().channel(config, desk)
 
     def officer(self, department: str) -> Officer:
         """Who answers tasks of ``department``: its own officers or the delegate's."""
         config = self._config()
-        behalf = department != config.simulates
-        return Officer(config.simulates, config.seed, self.catalogue, self.calendar, behalf)
+        behalf = department != config.department
+        return Officer(config.department, config.seed, self.catalogue, self.calendar, behalf)
 
     def answer(self, conn: Connection, event: Event) -> list[Event]:
         """Answer a task or a supervision request of ours, or a supplement for our task."""
         config, desk = self._config(), self._started()
-        mine = {config.simulates, *config.delegated}
+        mine = {config.department, *config.delegated}
         if isinstance(event, TaskDispatched) and event.department in mine:
             desk.keep(conn, event.task_id, event)
             return self.officer(event.department).receive(event)

@@ -183,7 +183,7 @@ class DepartmentsComponent:
             **common,
             **extra,
             **inbox,
-            "simulates": code,
+            "department": code,
             "topics": TASK_TOPICS,
             "event_types": ["TaskDispatched", "SupplementProvided", "SupervisionRequested"],
         }

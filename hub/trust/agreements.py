@@ -13,6 +13,14 @@ sees in full, and the purposes it may give. :func:`decide` answers one request::
 A field an agreement does not grant is masked (identity numbers as ``110105********002X``)
 or left out; a resource or purpose no agreement grants is refused with the rule that said no.
 The department ``public`` stands for callers without a credential.
+
+An agreement with ``addressed_to`` covers only the events of its topics addressed to those
+departments (their tasks, their inspections). Besides the file, every department of the
+catalogue holds one such agreement (:func:`own_work`): it may always receive, for
+``processing``, what is addressed to it::
+
+    >>> book.decide("PS", "onewindow.applications", ("name",), "processing", addressee="PS")
+    Decision(granted_fields=('name',), masked_fields=(), refused_rule=None)
 """
 
 from __future__ import annotations
@@ -29,10 +37,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hub.catalogue import load_catalogue
 from hub.errors import SettingsError
-from hub.topics import declared_topics
+from hub.topics import Topic, declared_topics
 
 PUBLIC = "public"
 ANY_PURPOSE = "*"
+PROCESSING = "processing"
+#: The topics a department's own work travels on: its tasks and its inspections.
+WORK_TOPICS = (Topic.APPLICATIONS.value, Topic.SUPERVISION.value)
 #: The personal fields an answer may carry, each masked or left out unless granted.
 PERSONAL_FIELDS = ("id_number", "name", "face_fields")
 Resource = Literal[
@@ -51,17 +62,21 @@ class Agreement(BaseModel):
     topics: tuple[str, ...] = ()
     fields: tuple[Literal["id_number", "name", "face_fields"], ...] = ()
     purposes: tuple[str, ...] = Field(min_length=1)
+    addressed_to: tuple[str, ...] = ()
     legal_basis: str = ""
 
     @model_validator(mode="after")
     def _reads_something(self) -> Agreement:
         if not self.resources and not self.topics:
             raise ValueError("an agreement must name resources or topics")
+        if self.addressed_to and self.resources:
+            raise ValueError("addressed_to picks events of topics; it cannot name resources")
         return self
 
-    def covers(self, resource: str) -> bool:
-        """Whether this agreement names ``resource``, an API resource or a Kafka topic."""
-        return resource in self.resources or resource in self.topics
+    def covers(self, resource: str, addressee: str | None = None) -> bool:
+        """Whether this agreement names ``resource`` (API resource or topic) for ``addressee``."""
+        named = resource in self.resources or resource in self.topics
+        return named and (not self.addressed_to or addressee in self.addressed_to)
 
     def allows(self, purpose: str) -> bool:
         """Whether ``purpose`` is one this agreement was made for."""
@@ -104,10 +119,15 @@ class Agreements(BaseModel):
         return tuple(item for item in self.agreement if item.department == department)
 
     def decide(
-        self, department: str, resource: str, fields: Sequence[str], purpose: str
+        self,
+        department: str,
+        resource: str,
+        fields: Sequence[str],
+        purpose: str,
+        addressee: str | None = None,
     ) -> Decision:
         """Which of ``fields`` of ``resource`` (or topic) ``department`` may see for ``purpose``."""
-        covering = [item for item in self.of(department) if item.covers(resource)]
+        covering = [item for item in self.of(department) if item.covers(resource, addressee)]
         if not covering:
             rule = f"no agreement lets department {department!r} read {resource!r}"
             return Decision((), tuple(fields), rule)
@@ -127,15 +147,32 @@ class Agreements(BaseModel):
         )
 
     def topics_of(self, department: str) -> frozenset[str]:
-        """Every Kafka topic the agreements let ``department`` read."""
-        return frozenset(topic for item in self.of(department) for topic in item.topics)
+        """Every Kafka topic the agreements let ``department`` read whole."""
+        # Agreements over addressed events grant none: an ACL cannot pick a topic's events,
+        # so those reach the department through a sink that does (hub.trust.sinks.AgreedSink).
+        whole = [item for item in self.of(department) if not item.addressed_to]
+        return frozenset(topic for item in whole for topic in item.topics)
+
+
+def own_work(department: str) -> Agreement:
+    """The agreement every department holds: what is addressed to it, to process it."""
+    return Agreement(
+        id=f"{department}-own-work",
+        department=department,
+        topics=WORK_TOPICS,
+        fields=("id_number", "name"),
+        purposes=(PROCESSING,),
+        addressed_to=(department,),
+        legal_basis="A department processes the tasks and inspections addressed to it.",
+    )
 
 
 def _check(item: Agreement) -> None:
     """Raise if ``item`` names a department or topic the hub does not know."""
     departments = {PUBLIC, *load_catalogue().departments}
-    if item.department not in departments:
-        raise ValueError(f"agreement {item.id!r}: unknown department {item.department!r}")
+    for named in (item.department, *item.addressed_to):
+        if named not in departments:
+            raise ValueError(f"agreement {item.id!r}: unknown department {named!r}")
     unknown = sorted(set(item.topics) - {str(spec.name) for spec in declared_topics()})
     if unknown:
         raise ValueError(f"agreement {item.id!r}: undeclared topics {unknown}")
@@ -147,11 +184,13 @@ def default_path() -> Path:
 
 
 def load_agreements(path: Path | None = None) -> Agreements:
-    """The agreements in ``path`` (default: the shipped file), validated."""
+    """The agreements in ``path`` (default: the shipped file) and :func:`own_work`, validated."""
     source = path or default_path()
     try:
         raw = tomllib.loads(source.read_text(encoding="utf-8"))
-        return Agreements.model_validate(raw)
+        written = Agreements.model_validate(raw).agreement
+        built_in = tuple(own_work(code) for code in load_catalogue().departments)
+        return Agreements(agreement=(*written, *built_in))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"cannot read the agreements file {source}: {exc}") from exc
     except pydantic.ValidationError as exc:

@@ -6,7 +6,9 @@ topic no agreement grants is left out; in the others every personal field not gr
 masked (identity numbers as ``110105********002X``, names as ``张**``, a person's license
 face fields withheld). Each person whose data goes out is recorded as a
 :class:`~hub.events.access.DataAccessed`, so deliveries appear in the access log as API
-reads do. A sink's config names its department (``department = "BANK"``, ``purpose``) and
+reads do. An event addressed to a department (:func:`addressee`: its task, its inspection)
+reaches it under the agreement every department holds to process its own work. A sink's
+config names its department (``department = "BANK"``, ``purpose``) and
 ``onewindow connector run`` wraps it (:func:`agreed`)::
 
     bank = Recipient("BANK", "account opening")
@@ -22,9 +24,12 @@ from typing import Any
 
 from connectors.base import Sink, SinkConfig
 from hub.api.component import publishing
+from hub.catalogue.model import ITEM_CODE
 from hub.events import Event
 from hub.events.access import DataAccessed
 from hub.events.base import IdentifierType
+from hub.events.supervision import SupervisionEvent
+from hub.events.tasks import TaskEvent
 from hub.identifiers import mask
 from hub.publisher import Publisher
 from hub.trust.agreements import PERSONAL_FIELDS, Agreements, load_agreements
@@ -80,7 +85,7 @@ class AgreedSink(Sink[Any]):
         """``event`` as the department may see it, None if no agreement grants its topic."""
         who = self.recipient
         decision = self._agreements.decide(
-            who.department, event.topic, PERSONAL_FIELDS, who.purpose
+            who.department, event.topic, PERSONAL_FIELDS, who.purpose, addressee(event)
         )
         if decision.refused_rule is not None:
             _log.debug("left out %s: %s", event.event_id, decision.refused_rule)
@@ -102,6 +107,22 @@ class AgreedSink(Sink[Any]):
             resource=f"{event.topic}/{event.event_name}",
             case_id=record.get("case_id"),
         )
+
+
+def addressee(event: Event) -> str | None:
+    """The department ``event`` is addressed to: the one it names, or its task's item's."""
+    if isinstance(event, SupervisionEvent):
+        return event.department
+    if not isinstance(event, TaskEvent):
+        return None
+    named = getattr(event, "department", None)  # a supplement or a suspension names none
+    return named if isinstance(named, str) else _item_department(event.task_id)
+
+
+def _item_department(task_id: str) -> str | None:
+    # A task id is "{case id}:{item code}" and an item code begins with its department's.
+    item = ITEM_CODE.match(task_id.rpartition(":")[2])
+    return item["department"] if item else None
 
 
 def agreed(sink: Sink[Any], config: SinkConfig, publisher: Publisher) -> Sink[Any]:

@@ -33,7 +33,7 @@ class TestDepartmentSimulatorContract(SinkContract):
     def make_connector(self, workdir: Path) -> tuple[Sink[Any], dict[str, Any]]:
         return DepartmentSimulator(), {
             "topics": ["replaced by the kit"],
-            "simulates": "MR",
+            "department": "MR",
             "channel": "outbox",
             "database_url": f"sqlite:///{workdir / 'MR.db'}",
             "clock_start": START,

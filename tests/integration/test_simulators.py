@@ -1,16 +1,15 @@
 """The department simulators answer their tasks through real connectors on a real broker.
 
-Three departments with codes of their own (so the shared broker's other tasks are not
-theirs): one producing to Kafka, one writing its outbox table (relayed by the ``outbox``
-connector), one dropping files (read by ``file-import``). Each gets tasks, one twice,
-and answers each exactly once: accepted, then decided or asked for a supplement.
+Three departments on a broker of their own (so no other test's tasks are theirs), each
+receiving what the agreements address to it: one producing to Kafka, one writing its
+outbox table (relayed by the ``outbox`` connector), one dropping files (read by
+``file-import``). Each gets tasks, one twice, and answers each exactly once: accepted,
+then decided or asked for a supplement.
 """
 
 from __future__ import annotations
 
 import math
-import secrets
-import string
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from test_pipeline_support import own_broker
 
 from connectors.simulators import ApplicantSimulator, ScaledClock
 from connectors.testing.support import read_back, registry
@@ -53,14 +53,17 @@ DECISIONS = {"TaskApproved", "TaskRejected", "SupplementRequested"}
 WAIT_S = 60.0
 
 
-def _code(prefix: str) -> str:
-    return prefix + "".join(secrets.choice(string.ascii_uppercase) for _ in range(4))
+@pytest.fixture
+def kafka_bootstrap() -> Iterator[str]:
+    """A broker of this test alone: the session's one holds other tests' tasks of these."""
+    with own_broker() as bootstrap:
+        yield bootstrap
 
 
 @pytest.fixture
 def departments(kafka_bootstrap: str, tmp_path: Path) -> Iterator[DepartmentsComponent]:
     """Three departments, one per channel, on a clock where a day passes in 50 ms."""
-    codes = {"kafka": _code("QK"), "outbox": _code("QO"), "files": _code("QF")}
+    codes = {"kafka": "PS", "outbox": "TAX", "files": "BANK"}
     clock = ScaledClock(START, day_seconds=0.05)
     component = DepartmentsComponent(
         clock,

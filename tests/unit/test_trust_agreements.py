@@ -93,6 +93,29 @@ def test_departments_read_only_the_topics_their_agreements_name(book: Agreements
     assert "onewindow.access" in worker
 
 
+def test_every_department_may_process_what_is_addressed_to_it(book: Agreements) -> None:
+    fields = ("id_number", "name")
+    own = book.decide("PS", "onewindow.applications", fields, "processing", addressee="PS")
+    assert (own.granted_fields, own.refused_rule) == (fields, None)
+    other = book.decide("PS", "onewindow.applications", fields, "processing", addressee="TAX")
+    assert other.refused
+    assert book.decide(
+        "WATER", "onewindow.supervision", fields, "processing", "WATER"
+    ).granted_fields
+    # Kafka ACLs cannot pick events: the topic is not granted to the principal for this.
+    assert "onewindow.applications" not in book.topics_of("PS")
+
+
+def test_an_agreement_for_addressed_events_names_known_departments(tmp_path: Path) -> None:
+    path = tmp_path / "agreements.toml"
+    path.write_text(
+        '[[agreement]]\nid = "x"\ndepartment = "SC"\ntopics = ["onewindow.applications"]\n'
+        'addressed_to = ["NOWHERE"]\npurposes = ["processing"]\n'
+    )
+    with pytest.raises(SettingsError, match="unknown department 'NOWHERE'"):
+        load_agreements(path)
+
+
 def test_strimzi_form_matches_the_commands(book: Agreements) -> None:
     principals = load_principals(PRINCIPALS, declared_topics())
     acls = strimzi_acls(principals, book)

@@ -120,7 +120,7 @@ def test_cli_lists_departments_with_principals_and_agreements() -> None:
     listed = json.loads(CliRunner().invoke(cli, ["department", "list", "--json"]).stdout)
     bank = next(row for row in listed if row["code"] == "BANK")
     assert bank["principal"] == "dept-bank"
-    assert bank["agreements"] == ["BANK-account-opening"]
+    assert bank["agreements"] == ["BANK-account-opening", "BANK-own-work"]
     assert bank["reads"] == ["onewindow.licenses"]
     water = next(row for row in listed if row["code"] == "WATER")
-    assert (water["agreements"], water["reads"]) == ([], [])
+    assert (water["agreements"], water["reads"]) == (["WATER-own-work"], [])
