@@ -10,15 +10,13 @@
 from __future__ import annotations
 
 import json
-import signal
-import threading
-from types import FrameType
 from typing import Any
 
 import click
 
 from hub.archive import Archiver, ArchiveStore, archive_url
 from hub.cli.output import emit_json, json_option
+from hub.cli.signals import stop_on_signals
 from hub.db import create_engine_for
 from hub.errors import SettingsError
 from hub.settings import HubSettings, load_settings
@@ -84,13 +82,7 @@ def run() -> None:
     store = _store(settings)
     topics = sorted({spec.name for spec in declared_topics(settings.topics)})
     archiver = Archiver(settings.kafka, store, topics)
-    stop = threading.Event()
-
-    def on_signal(_number: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    stop = stop_on_signals()
     archiver.start()
     click.echo(f"archiver: {len(topics)} topics into {archive_url(settings)}", err=True)
     while not stop.wait(1.0) and archiver.error is None:

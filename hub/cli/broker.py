@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-import signal
-import threading
-from types import FrameType
 
 import click
 
 from hub.broker.embedded import EmbeddedBroker
 from hub.cli.output import emit_json, json_option
+from hub.cli.signals import stop_on_signals
 from hub.settings import load_settings
 from hub.topics import declared_topics
 
@@ -28,13 +26,7 @@ def serve(brokers: int, no_topics: bool, as_json: bool) -> None:
     """Start the broker, print its bootstrap servers, and run until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     topics = [] if no_topics else declared_topics(load_settings().topics)
-    stopped = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        stopped.set()
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    stopped = stop_on_signals()
     with EmbeddedBroker(brokers=brokers, topics=topics) as running:
         if as_json:
             emit_json({"bootstrap_servers": running.bootstrap_servers, "topics": len(topics)})

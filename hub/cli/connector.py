@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import signal
-import threading
 from pathlib import Path
-from types import FrameType
 from typing import Literal
 
 import click
 
 from hub.cli.output import emit_json, json_option
+from hub.cli.signals import stop_on_signals
 
 
 @click.group()
@@ -52,7 +50,7 @@ def run(name: str, config_path: Path, once: bool, as_json: bool) -> None:
     from hub.settings import load_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    stats = run_connector(name, config_path, load_settings(), _stop_on_signals(), once)
+    stats = run_connector(name, config_path, load_settings(), stop_on_signals(announce=True), once)
     if as_json:
         emit_json(dataclasses.asdict(stats))
     else:
@@ -77,15 +75,3 @@ def new(name: str, kind: Literal["source", "sink"], directory: Path, summary: st
     root = new_connector(name, kind, directory, summary)
     click.echo(f"created {root}")
     click.echo(f"next: cd {root} && pip install -e . && pytest")
-
-
-def _stop_on_signals() -> threading.Event:
-    stop = threading.Event()
-
-    def request_stop(signum: int, _frame: FrameType | None) -> None:
-        logging.getLogger(__name__).info("signal %d: finishing the current batch", signum)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    return stop

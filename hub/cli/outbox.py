@@ -5,16 +5,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import signal
-import threading
 from collections.abc import Iterator
-from types import FrameType
 
 import click
 from sqlalchemy import Engine, func, select
 
 from hub.cli.main import EXIT_FINDING
 from hub.cli.output import emit_json, json_option
+from hub.cli.signals import stop_on_signals
 from hub.db import create_engine_for, database_errors, database_url
 from hub.errors import SettingsError
 from hub.outbox.relay import DEFAULT_BATCH, Relay
@@ -89,7 +87,7 @@ def relay(database_url: str, once: bool, batch: int, interval: float, as_json: b
         serializer = Serializer(registry_from_settings(settings))
         with Publisher(settings.kafka) as publisher:
             worker = Relay(engine, publisher, serializer, batch)
-            stats = worker.drain() if once else worker.run(_stop_on_signals(), interval)
+            stats = worker.drain() if once else worker.run(stop_on_signals(announce=True), interval)
     if as_json:
         emit_json(dataclasses.asdict(stats))
     else:
@@ -114,18 +112,6 @@ def _database(url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
-
-
-def _stop_on_signals() -> threading.Event:
-    stop = threading.Event()
-
-    def request_stop(signum: int, _frame: FrameType | None) -> None:
-        logging.getLogger(__name__).info("signal %d: finishing the current batch", signum)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    return stop
 
 
 def _counts(engine: Engine) -> dict[str, int]:
