@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -106,6 +107,13 @@ def _filtered(query: Select[Any], where: CaseFilter) -> Select[Any]:
     return query
 
 
+# Steps of one day in the order they happen to a case (tasks carry days, not times); a
+# decision (approved, rejected, decided) and a window's rejection rank after these.
+_STAGE_ORDER = {"submitted": 0, "dispatched": 1, "accepted": 2, "paused": 3, "warning": 4}
+_STAGE_ORDER |= {"overdue": 5, "completed": 7, "withdrawn": 7}
+_DECIDED = 6
+
+
 def _timeline(
     case: RowMapping, views: list[TaskView], alerts: list[RowMapping]
 ) -> list[TimelineEntry]:
@@ -113,7 +121,12 @@ def _timeline(
     for task in views:
         entries.extend(_task_steps(task))
     entries.extend(_alert_step(alert) for alert in alerts)
-    return sorted(entries, key=lambda entry: entry.day)
+    return sorted(entries, key=_when)
+
+
+def _when(entry: TimelineEntry) -> tuple[date, int]:
+    """Where ``entry`` falls: its day, then its place in a case's life."""
+    return entry.day, _STAGE_ORDER.get(entry.event, _DECIDED)
 
 
 def _case_steps(case: RowMapping) -> list[TimelineEntry]:
@@ -129,8 +142,16 @@ def _case_steps(case: RowMapping) -> list[TimelineEntry]:
     ]
     if case["rejection_reason"] is not None and case["submitted_at"] is not None:
         day = local_day(case["submitted_at"])
-        entries.append(TimelineEntry(day=day, department=case["window"], event="rejected"))
+        why = _rejection(case["rejection_reason"], case["rejection_detail"])
+        entries.append(
+            TimelineEntry(day=day, department=case["window"], event="rejected", detail=why)
+        )
     return entries
+
+
+def _rejection(reason: str, detail: str | None) -> str:
+    """Why the window turned the application away: the reason, then its detail if any."""
+    return f"{reason}: {detail}" if detail else reason
 
 
 def _task_steps(task: TaskView) -> list[TimelineEntry]:

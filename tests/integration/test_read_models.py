@@ -11,7 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from hub.events.applications import ApplicationSubmitted, Channel
+from hub.events.applications import (
+    ApplicationRejected,
+    ApplicationSubmitted,
+    Channel,
+    RejectionReason,
+)
 from hub.events.base import Event, IdentifierType, ItemCategory, MaterialRef, TrustGrade
 from hub.events.cases import CaseCompleted, CaseOutcome, CaseRated
 from hub.events.licenses import LicenseChanged, LicenseIssued, LicenseRevoked, LicenseSuspended
@@ -24,6 +29,7 @@ from hub.events.tasks import (
     TaskHandledOnBehalf,
 )
 from hub.identifiers.license import generate_license_id, next_version
+from hub.queries.cases import find_case
 from projections.engine import Projector
 from projections.tables import cases, license_history, licenses, processed_events, tasks
 
@@ -292,3 +298,38 @@ def test_redelivered_license_event_changes_nothing(projector: Projector) -> None
     assert (again.applied, again.skipped, again.rows) == (0, 1, 0)
     assert len(_rows(projector, select(license_history))) == 4
     assert len(_rows(projector, select(processed_events))) == 4 + 2  # changed+issued: case too
+
+
+def test_a_rejected_case_shows_why_in_its_timeline(projector: Projector) -> None:
+    why = "commitments: item MR-DJ-001 needs POWER_OF_ATTORNEY (grade D): missing"
+    rejection = ApplicationRejected(
+        source="window",
+        occurred_at=at(0),
+        case_id="C-2026-0002",
+        applicant_id_type=IdentifierType.USCC,
+        applicant_id_number=COMPANY,
+        reason=RejectionReason.MISSING_ESSENTIAL_MATERIAL,
+        detail=why,
+    )
+    projector.apply([rejection])
+
+    with projector.engine.connect() as conn:
+        case = find_case(conn, "C-2026-0002")
+    assert case is not None
+    assert case.status == "rejected"
+    assert [(step.event, step.detail) for step in case.timeline] == [
+        ("submitted", None),
+        ("rejected", f"MISSING_ESSENTIAL_MATERIAL: {why}"),
+    ]
+
+
+def test_timeline_orders_the_steps_of_one_day_as_they_happen(projector: Projector) -> None:
+    projector.apply(company_opening())
+
+    with projector.engine.connect() as conn:
+        case = find_case(conn, CASE)
+    assert case is not None
+    steps = [step.event for step in case.timeline]
+    assert steps.index("submitted") < steps.index("dispatched") < steps.index("accepted")
+    assert steps[-1] == "completed"
+    assert [step.day for step in case.timeline] == sorted(step.day for step in case.timeline)
