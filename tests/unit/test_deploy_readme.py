@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
-import shlex
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from hub.cli.main import cli
+from hub.testing.docs import documented_commands
 from hub.topics import DAY_MS, FOREVER, TopicSpec, declared_topics
 
 README = Path(__file__).resolve().parents[2] / "deploy/README.md"
-# "onewindow" where a shell runs it: first on the line (after VAR=value assignments), after
-# "kubectl exec ... --" or "docker compose exec SERVICE"; not "-n onewindow" or "-U onewindow".
-_COMMAND = re.compile(r"(?:^\s*(?:\w+=\S+\s+)*|--\s|exec\s[\w-]+\s)onewindow ([^#|>\n]+)")
 
 
 def readme() -> str:
@@ -38,14 +34,9 @@ def test_topic_table_is_the_registry() -> None:
     assert rows == [table_row(spec) for spec in declared_topics()]
 
 
-def code_lines() -> list[str]:
-    return [line for line in readme().splitlines() if line.startswith("    ")]
-
-
 def test_every_onewindow_command_in_the_guide_is_accepted_by_the_cli() -> None:
-    commands = [match for line in code_lines() for match in _COMMAND.findall(line)]
+    commands = documented_commands(readme())
     assert len(commands) >= 10
-    for command in commands:
-        arguments = shlex.split(command.rstrip("\\ "))
+    for arguments in commands:
         result = CliRunner().invoke(cli, [*arguments, "--help"])
-        assert result.exit_code == 0, f"onewindow {command}: {result.output}"
+        assert result.exit_code == 0, f"onewindow {' '.join(arguments)}: {result.output}"
