@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from hub.testing.kafka import create_test_topic, kafka_server
 from hub.testing.postgres import ENV_REQUIRE, fresh_database, postgres_server
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``postgres`` marker that ``database_url`` puts on its PostgreSQL case."""
+    config.addinivalue_line("markers", "postgres: needs a PostgreSQL server")
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +34,15 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
     with fresh_database(postgres_server_url) as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database for one test: a SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'department.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 @pytest.fixture(scope="session")

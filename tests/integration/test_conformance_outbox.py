@@ -19,21 +19,19 @@ from hub.topics import Topic
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'department.db'}"
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-    engine = create_engine_for(url)
+@pytest.fixture
+def outbox_url(database_url: str) -> str:
+    """The URL of a department database with the outbox table."""
+    engine = create_engine_for(database_url)
     create_outbox(engine)
     engine.dispose()
-    return url
+    return database_url
 
 
 class TestOutboxContract(SourceContract):
     @pytest.fixture(autouse=True)
-    def _database(self, database_url: str) -> None:
-        self.url = database_url
+    def _database(self, outbox_url: str) -> None:
+        self.url = outbox_url
 
     def make_connector(self, workdir: Path) -> tuple[Source[Any], dict[str, Any]]:
         return OutboxSource(), {"database_url": self.url, "poll_interval": 0.05}

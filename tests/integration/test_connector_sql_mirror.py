@@ -69,14 +69,6 @@ def apply(url: str, events: list[Event], **config: Any) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: row["license_id"])
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'department.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
 def test_the_table_follows_a_license_through_its_life(database_url: str) -> None:
     first = issued()
     renewed_id = first.license_id.replace(".001", ".002")

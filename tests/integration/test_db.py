@@ -26,13 +26,9 @@ licenses = Table(
 )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'nested' / 'hub.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    engine = create_engine_for(url)
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_engine_for(database_url)
     metadata.create_all(engine)
     yield engine
     engine.dispose()

@@ -45,18 +45,14 @@ business = MetaData()
 cases = Table("cases", business, Column("case_id", String, primary_key=True))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+@pytest.fixture
+def database(database_url: str) -> str:
     """The URL of a department database with the outbox and a business table."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'department.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    engine = create_engine_for(url)
+    engine = create_engine_for(database_url)
     create_outbox(engine)
     business.create_all(engine)
     engine.dispose()
-    return url
+    return database_url
 
 
 @pytest.fixture
