@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from test_processor_harness import COMPANY, Hub, clock, hub, material, materials, of, promise
+from test_processor_harness import COMPANY, Hub, material, materials, of, promise
 
 from hub.clock import ManualClock
 from hub.events import Event
@@ -15,8 +15,6 @@ from hub.events.credit import CreditCause, CreditEffect, CreditRecorded
 from hub.events.licenses import LicenseIssued, LicenseRevoked, LicenseSuspended
 from hub.events.supervision import SupervisionRequested
 from hub.events.tasks import SupplementProvided, TaskDispatched
-
-__all__ = ["clock", "hub"]
 
 FRIDAY = date(2026, 11, 20)
 FOOD_WITHOUT_RULES = materials(

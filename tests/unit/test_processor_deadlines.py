@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from test_processor_harness import Hub, clock, hub, material, materials, of
+from test_processor_harness import FOOD_LICENSE, Hub, material, of
 
 from hub.clock import ManualClock
 from hub.errors import SettingsError
@@ -14,19 +14,6 @@ from hub.events.tasks import SupplementProvided, SupplementRequested, TaskDispat
 from hub.workdays import load_calendar
 from projections.processors import DeadlineSupervisor
 
-__all__ = ["clock", "hub"]
-
-FOOD = materials(
-    "APPLICATION_FORM",
-    "BUSINESS_LICENSE_COPY",
-    "ID_CARD_COPY",
-    "LEASE_CONTRACT",
-    "SITE_PLAN",
-    "EQUIPMENT_LAYOUT",
-    "FOOD_SAFETY_RULES",
-    "HEALTH_CERTIFICATE_COPY",
-)
-
 
 def _at(clock: ManualClock, day: date) -> None:
     clock.set(datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC))
@@ -34,7 +21,9 @@ def _at(clock: ManualClock, day: date) -> None:
 
 def _food_task(hub: Hub) -> TaskDispatched:
     # FD-XK-001: 10 promised and 20 statutory working days from Monday 16 November.
-    (task,) = of(TaskDispatched, hub.submit("D-1", item_codes=("FD-XK-001",), materials=FOOD))
+    (task,) = of(
+        TaskDispatched, hub.submit("D-1", item_codes=("FD-XK-001",), materials=FOOD_LICENSE)
+    )
     assert (task.promised_due_date, task.statutory_due_date) == (
         date(2026, 11, 30),
         date(2026, 12, 14),

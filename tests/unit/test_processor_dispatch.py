@@ -8,10 +8,9 @@ import pytest
 from test_processor_harness import (
     COMPANY,
     COMPANY_MATERIALS,
+    FOOD_LICENSE,
     PERSON,
     Hub,
-    clock,
-    hub,
     material,
     materials,
     of,
@@ -27,17 +26,7 @@ from hub.events.materials import MaterialRegistered, MaterialReused
 from hub.events.tasks import TaskDispatched
 from hub.identifiers import validate_license_id
 
-__all__ = ["clock", "hub"]
-
-FOOD_MATERIALS = materials(
-    "APPLICATION_FORM",
-    "BUSINESS_LICENSE_COPY",
-    "ID_CARD_COPY",
-    "LEASE_CONTRACT",
-    "SITE_PLAN",
-    "EQUIPMENT_LAYOUT",
-    "FOOD_SAFETY_RULES",
-    "HEALTH_CERTIFICATE_COPY",
+FOOD_MATERIALS = FOOD_LICENSE + materials(
     "HYGIENE_INSPECTION_REPORT",
     "SIGNBOARD_DESIGN",
     "FIRE_SAFETY_SELF_ASSESSMENT",

@@ -109,18 +109,6 @@ def of(kind: type[E], events: Iterable[Event]) -> list[E]:
     return [event for event in events if isinstance(event, kind)]
 
 
-@pytest.fixture
-def clock() -> ManualClock:
-    """A clock standing on Monday morning in China."""
-    return ManualClock(MONDAY)
-
-
-@pytest.fixture
-def hub(tmp_path: Path, clock: ManualClock) -> Hub:
-    """The processors on a fresh SQLite file."""
-    return Hub(tmp_path, clock)
-
-
 COMPANY_MATERIALS = materials(
     "APPLICATION_FORM",
     "ID_CARD_COPY",
@@ -128,6 +116,17 @@ COMPANY_MATERIALS = materials(
     "LEASE_CONTRACT",
     "POWER_OF_ATTORNEY",
     "SEAL_SPECIMEN",
+)
+# What a food business license (FD-XK-001) requires.
+FOOD_LICENSE = materials(
+    "APPLICATION_FORM",
+    "BUSINESS_LICENSE_COPY",
+    "ID_CARD_COPY",
+    "LEASE_CONTRACT",
+    "SITE_PLAN",
+    "EQUIPMENT_LAYOUT",
+    "FOOD_SAFETY_RULES",
+    "HEALTH_CERTIFICATE_COPY",
 )
 
 

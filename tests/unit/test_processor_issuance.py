@@ -7,10 +7,9 @@ from datetime import date, timedelta
 from test_processor_harness import (
     COMPANY,
     COMPANY_MATERIALS,
+    FOOD_LICENSE,
     PERSON,
     Hub,
-    clock,
-    hub,
     materials,
     of,
 )
@@ -26,8 +25,6 @@ from hub.events.supervision import SupervisionRequested
 from hub.events.tasks import TaskDispatched
 from hub.identifiers import generate_license_id, parse_license_id
 from projections.processors.issuance import issuer_code
-
-__all__ = ["clock", "hub"]
 
 PROJECT_MATERIALS = materials(
     "APPLICATION_FORM",
@@ -149,18 +146,8 @@ def _decided(
 
 
 def test_renewal_and_change_produce_next_versions_linked_to_their_predecessor(hub: Hub) -> None:
-    food = materials(
-        "APPLICATION_FORM",
-        "BUSINESS_LICENSE_COPY",
-        "ID_CARD_COPY",
-        "LEASE_CONTRACT",
-        "SITE_PLAN",
-        "EQUIPMENT_LAYOUT",
-        "FOOD_SAFETY_RULES",
-        "HEALTH_CERTIFICATE_COPY",
-    )
     form = materials("APPLICATION_FORM")
-    (issued,) = of(LicenseIssued, _decided(hub, "F-1", "FD-XK-001", "1 Harbour Road", food))
+    (issued,) = of(LicenseIssued, _decided(hub, "F-1", "FD-XK-001", "1 Harbour Road", FOOD_LICENSE))
     (renewed,) = of(LicenseRenewed, _decided(hub, "F-2", "FD-XK-002", "1 Harbour Road", form))
     (changed,) = of(LicenseChanged, _decided(hub, "F-3", "FD-XK-003", "8 Hill Street", form))
 

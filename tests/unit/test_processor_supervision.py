@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from test_processor_harness import COMPANY, Hub, clock, hub, materials, of, promise
+from test_processor_harness import COMPANY, Hub, materials, of, promise
 
 from hub.clock import ManualClock
 from hub.events import Event
@@ -13,8 +13,6 @@ from hub.events.credit import CreditCause, CreditEffect, CreditRecorded
 from hub.events.licenses import LicenseExpired, LicenseIssued, LicenseRevoked, LicenseSuspended
 from hub.events.supervision import InspectionRecorded, InspectionResult, SupervisionRequested
 from hub.events.tasks import TaskDispatched
-
-__all__ = ["clock", "hub"]
 
 FOOD = (
     "APPLICATION_FORM",
