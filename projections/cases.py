@@ -100,6 +100,6 @@ def rated(case: Row, event: CaseRated) -> None:
 
 
 def license_produced(case: Row, event: LicenseVersionEvent) -> None:
-    """A license issued, changed or renewed by this case is listed on it once."""
-    if event.license_id not in case["license_ids"]:
-        case["license_ids"] = [*case["license_ids"], event.license_id]
+    """A license issued, changed or renewed by this case is listed on it once, in id order."""
+    # Sorted, not in arrival order: license events come from partitions of their own.
+    case["license_ids"] = sorted({*case["license_ids"], event.license_id})

@@ -9,6 +9,13 @@ One transaction per batch, a fixed number of statements whatever the batch size:
 4. write the changed rows with bulk ``INSERT … ON CONFLICT DO UPDATE``, the log rows and
    the tracking records with bulk inserts (:mod:`projections.writer`).
 
+Before step 1 the batch takes its write lock, so that two workers whose batches touch the
+same rows (a case's submission from one topic, a license naming the case from another)
+serialise instead of each reading a row and writing back its own version of it: SQLite
+starts the transaction with ``BEGIN IMMEDIATE`` (pysqlite would begin only at the first
+write, after the reads); PostgreSQL takes a transaction-scoped advisory lock per
+projection, which also covers rows that do not exist yet, where ``FOR UPDATE`` cannot.
+
 A replayed or redelivered event is found in step 1 and changes nothing. Tracking records
 and log rows are plain inserts on purpose: if two workers ever applied the same event at
 once, the second transaction hits the primary key and rolls back instead of applying the
@@ -18,12 +25,23 @@ policies twice. Any database failure rolls the whole batch back and surfaces as
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, Table, bindparam, delete, select, tuple_
+from sqlalchemy import (
+    Connection,
+    Dialect,
+    Engine,
+    Table,
+    bindparam,
+    delete,
+    select,
+    text,
+    tuple_,
+)
 
 from hub.db import create_engine_for, database_errors
 from hub.events import Event
@@ -43,6 +61,17 @@ _PROCESSED = select(processed_events.c.projection, processed_events.c.event_id).
     processed_events.c.projection.in_(bindparam("names", expanding=True)),
     processed_events.c.event_id.in_(bindparam("ids", expanding=True)),
 )
+
+# In ascending key order, so that projectors of overlapping projections never deadlock.
+_ADVISORY_LOCK = text(
+    "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
+)
+
+
+def _lock_key(projection: str) -> int:
+    """A stable signed 64-bit advisory lock key for ``projection``."""
+    digest = hashlib.blake2b(f"onewindow.projection.{projection}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 @dataclass
@@ -114,6 +143,7 @@ class Projector:
         )
         self.projections = projections_named(projections)
         self._names = [projection.name for projection in self.projections]
+        self._lock_keys = sorted(_lock_key(name) for name in self._names)
         self._routes = _routes(self.projections)
         self._tables = [table for p in self.projections for table in p.tables]
         self._shapes = {table: _Shape(table) for table in self._tables}
@@ -131,6 +161,7 @@ class Projector:
         unique = _first_of_each(batch)
         result = ApplyResult(skipped=len(batch) - len(unique))
         with database_errors("cannot apply a batch of events"), self.engine.begin() as conn:
+            self._lock(conn)
             done = self._processed(conn, unique)
             work = self._work(unique, done, result)
             if work:
@@ -161,6 +192,13 @@ class Projector:
             if progress is not None:
                 progress(len(batch))
         return total
+
+    def _lock(self, conn: Connection) -> None:
+        """Take the write lock of this batch's transaction before it reads anything."""
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.execute(_ADVISORY_LOCK, {"keys": self._lock_keys})
 
     def _processed(self, conn: Connection, batch: list[Event]) -> set[tuple[str, str]]:
         ids = [event.event_id for event in batch if type(event) in self._routes]

@@ -20,7 +20,7 @@ from hub.events.licenses import (
     LicenseSuspended,
     LicenseVersionEvent,
 )
-from projections.model import Row
+from projections.model import Row, latest
 from projections.tables import LicenseStatus
 
 _SNAPSHOT = (
@@ -62,8 +62,8 @@ def version(license_row: Row, event: LicenseVersionEvent) -> None:
         suspended_until=None,
         case_id=event.case_id,
         issued_at=event.occurred_at,
-        updated_at=event.occurred_at,
     )
+    _touch(license_row, event)
 
 
 def predecessor_of(event: LicenseVersionEvent) -> str | None:
@@ -75,18 +75,21 @@ def predecessor_of(event: LicenseVersionEvent) -> str | None:
 
 def superseded(license_row: Row, event: LicenseVersionEvent) -> None:
     """The predecessor is replaced by the new version."""
-    license_row.update(superseded_by=event.license_id, updated_at=event.occurred_at)
+    license_row["superseded_by"] = event.license_id
+    _touch(license_row, event)
+
+
+def _touch(license_row: Row, event: LicenseEvent) -> None:
+    # A successor's event (keyed by the successor, so from another partition) updates the
+    # predecessor too: the latest time is the same whatever order the two arrive in.
+    license_row["updated_at"] = latest(license_row["updated_at"], event.occurred_at)
 
 
 def _status(
     license_row: Row, event: LicenseEvent, status: LicenseStatus, authority: str, reason: str
 ) -> None:
-    license_row.update(
-        status=status,
-        status_authority=authority,
-        status_reason=reason,
-        updated_at=event.occurred_at,
-    )
+    license_row.update(status=status, status_authority=authority, status_reason=reason)
+    _touch(license_row, event)
 
 
 def suspended(license_row: Row, event: LicenseSuspended) -> None:
@@ -107,9 +110,8 @@ def cancelled(license_row: Row, event: LicenseCancelled) -> None:
 
 def expired(license_row: Row, event: LicenseExpired) -> None:
     """The validity ended."""
-    license_row.update(
-        status=LicenseStatus.EXPIRED, valid_until=event.valid_until, updated_at=event.occurred_at
-    )
+    license_row.update(status=LicenseStatus.EXPIRED, valid_until=event.valid_until)
+    _touch(license_row, event)
 
 
 def _plain(value: Any) -> Any:

@@ -45,6 +45,14 @@ def local_day(moment: datetime) -> date:
     return aware.astimezone(CHINA).date()
 
 
+def latest(stamp: datetime | None, moment: datetime) -> datetime:
+    """The later of a row's ``stamp`` (naive means UTC, as SQLite returns it) and ``moment``."""
+    if stamp is None:
+        return moment
+    aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    return stamp if aware >= moment else moment
+
+
 @dataclass(frozen=True)
 class Upsert(Generic[E_in]):
     """Update the row of ``table`` that ``key`` names, with ``policy``."""

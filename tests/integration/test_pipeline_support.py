@@ -37,11 +37,6 @@ ONEWINDOW = str(Path(sys.executable).with_name("onewindow"))
 TABLES = [table for projection in PROJECTIONS.values() for table in projection.tables]
 
 Dump = dict[str, dict[tuple[str, ...], dict[str, str]]]
-# Values that depend on the order of events of different keys, which Kafka keeps only
-# per partition: the order licenses joined a case, and a license superseded by a renewal
-# keyed by its successor. Until those policies stop depending on it, they are left out
-# of the value-by-value comparison (their rows are still compared by key).
-ORDER_DEPENDENT = {("cases", "license_ids"), ("licenses", "updated_at")}
 
 
 @contextlib.contextmanager
@@ -97,11 +92,7 @@ def _rows(conn: sqlalchemy.Connection, table: sqlalchemy.Table) -> dict[Any, dic
     keys = [column.name for column in table.primary_key.columns]
     rows = conn.execute(table.select()).mappings()
     return {
-        tuple(str(row[k]) for k in keys): {
-            name: _plain(value)
-            for name, value in row.items()
-            if (table.name, name) not in ORDER_DEPENDENT
-        }
+        tuple(str(row[k]) for k in keys): {name: _plain(value) for name, value in row.items()}
         for row in rows
     }
 

@@ -5,7 +5,9 @@ failing batch leaves nothing half-applied. Each runs on a SQLite file and on Pos
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from hub.errors import DatabaseError, ValidationError
 from hub.events.applications import ApplicationRejected, ApplicationSubmitted
 from hub.events.base import Event
 from hub.events.licenses import LicenseIssued
+from hub.topics import Topic
 from projections.engine import Projector
 from projections.registry import PROJECTIONS
 from projections.tables import cases, licenses, processed_events
@@ -208,3 +211,37 @@ def test_a_projector_of_one_projection_ignores_the_other_events(
 
 def _readers(event: Event) -> set[str]:
     return {p.name for p in PROJECTIONS.values() if event.event_name in p.handles()}
+
+
+def _apply_one_by_one(url: str, events: list[Event], start: threading.Barrier) -> None:
+    worker = Projector(url)
+    start.wait()
+    try:
+        for event in events:  # one event per batch: the most interleaving
+            worker.apply([event])
+    finally:
+        worker.close()
+
+
+def test_two_projectors_on_two_topics_lose_no_update(
+    database_url: str, projector: Projector, stream: list[Event]
+) -> None:
+    projector.apply(stream)
+    single = dump_tables(projector.engine)
+    # As two workers would: one holds the applications partitions, one the licenses ones.
+    by_topic = [
+        [event for event in stream if (type(event).topic is Topic.LICENSES) is licensing]
+        for licensing in (False, True)
+    ]
+    for _race in range(3):  # without the lock, each race lost an update about half the time
+        projector.rebuild([])
+        _race_projectors(database_url, by_topic)
+        assert dump_tables(projector.engine) == single
+
+
+def _race_projectors(url: str, streams: list[list[Event]]) -> None:
+    start = threading.Barrier(len(streams))
+    with ThreadPoolExecutor(len(streams)) as pool:
+        runs = [pool.submit(_apply_one_by_one, url, events, start) for events in streams]
+        for run in runs:
+            run.result()

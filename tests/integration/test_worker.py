@@ -3,7 +3,7 @@
 Each test runs the worker in its own consumer group and its own database against the
 session's broker, and compares its tables with those that applying the same events in
 one process gives: every event applied once per projection, the same rows in every
-table with the same values (see ``ORDER_DEPENDENT`` for the two that are not compared).
+table with the same values.
 """
 
 from __future__ import annotations
