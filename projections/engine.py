@@ -9,6 +9,9 @@ One transaction per batch, a fixed number of statements whatever the batch size:
 4. write the changed rows with bulk ``INSERT … ON CONFLICT DO UPDATE``, the log rows and
    the tracking records with bulk inserts (:mod:`projections.writer`).
 
+After the commit, on SQLite, :mod:`projections.housekeeping` checkpoints the WAL and
+keeps table statistics every so many batches.
+
 Before step 1 the batch takes its write lock, so that two workers whose batches touch the
 same rows (a case's submission from one topic, a license naming the case from another)
 serialise instead of each reading a row and writing back its own version of it: SQLite
@@ -45,6 +48,7 @@ from sqlalchemy import (
 
 from hub.db import create_engine_for, database_errors
 from hub.events import Event
+from projections.housekeeping import upkeep_for
 from projections.model import Append, Key, Projection, Row, Step, Upsert, new_row, row_template
 from projections.registry import projections_named
 from projections.tables import metadata, processed_events
@@ -148,6 +152,7 @@ class Projector:
         self._tables = [table for p in self.projections for table in p.tables]
         self._shapes = {table: _Shape(table) for table in self._tables}
         self._writers = _writers(self.projections, self._shapes, self.engine.dialect)
+        self._upkeep = upkeep_for(self.engine)
         with database_errors("cannot create the projection tables"):
             metadata.create_all(self.engine, tables=[*self._tables, processed_events])
 
@@ -168,6 +173,8 @@ class Projector:
                 states = self._load(conn, work)
                 logs, tracking = _run(work, states)
                 result.rows = self._write(conn, states, logs, tracking)
+        if self._upkeep is not None:
+            self._upkeep.after_batch(result.rows)
         return result
 
     def rebuild(
