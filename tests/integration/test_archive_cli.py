@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_pipeline_support import (
-    ONEWINDOW,
-    HubProcess,
-    hub_env,
-    hub_settings,
-    own_broker,
-    publish,
-    wait_until,
-    workflow_events,
-)
+from test_pipeline_support import hub_settings, publish, workflow_events
 
 from hub.archive import ArchiveStore
 from hub.db import create_engine_for
 from hub.publisher import Publisher
+from hub.testing.processes import HubProcess, hub_env, own_broker, run_hub, wait_until
 from hub.topics import Topic
 
 pytestmark = pytest.mark.integration
@@ -31,12 +22,6 @@ pytestmark = pytest.mark.integration
 def kafka_bootstrap() -> Iterator[str]:
     with own_broker() as bootstrap:
         yield bootstrap
-
-
-def cli(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run([ONEWINDOW, *args], env=env, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def test_the_archiver_alone_keeps_the_log_and_the_archive_shows_it(
@@ -52,12 +37,12 @@ def test_the_archiver_alone_keeps_the_log_and_the_archive_shows_it(
     wait_until(lambda: store.count() == len(events) + 1, "every message archived")
     assert archiver.stop() == 0
 
-    counts = json.loads(cli(env, "archive", "stats", "--json"))["topics"]
+    counts = json.loads(run_hub(env, "archive", "stats", "--json"))["topics"]
     assert sum(counts.values()) == len(events) + 1
-    shown = [json.loads(line) for line in cli(env, "archive", "show", "--json").splitlines()]
+    shown = [json.loads(line) for line in run_hub(env, "archive", "show", "--json").splitlines()]
     decoded = {s["headers"]["ce_id"] for s in shown if "record" in s}
     assert decoded == {event.event_id for event in events}
     broken = [s for s in shown if "error" in s]
     assert [(b["topic"], b["key"]) for b in broken] == [(Topic.LICENSES.value, "L-1")]
-    licenses = cli(env, "archive", "show", "--topic", Topic.LICENSES, "--json").splitlines()
+    licenses = run_hub(env, "archive", "show", "--topic", Topic.LICENSES, "--json").splitlines()
     assert len(licenses) == counts[Topic.LICENSES.value]

@@ -6,7 +6,6 @@ import csv
 import json
 import os
 import subprocess
-import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -23,11 +22,10 @@ from hub.deadletter import dead_letter_context
 from hub.publisher import Publisher
 from hub.serde import Deserializer, Serializer
 from hub.settings import load_settings
+from hub.testing.processes import ONEWINDOW
 from hub.topics import Topic
 
 pytestmark = pytest.mark.integration
-
-ONEWINDOW = str(Path(sys.executable).parent / "onewindow")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Collection
 from datetime import date
@@ -29,11 +28,11 @@ from hub.events.licenses import (
 )
 from hub.publisher import Publisher
 from hub.serde import Serializer
+from hub.testing.processes import ONEWINDOW
 
 pytestmark = pytest.mark.integration
 
 FOOD = "FOOD_BUSINESS_LICENSE"
-ONEWINDOW = str(Path(sys.executable).parent / "onewindow")
 
 
 def issued(license_type: str = FOOD, **changes: Any) -> LicenseIssued:

@@ -6,7 +6,8 @@ import json
 import subprocess
 
 import pytest
-from test_pipeline_support import ONEWINDOW
+
+from hub.testing.processes import ONEWINDOW
 
 pytestmark = pytest.mark.integration
 

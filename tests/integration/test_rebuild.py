@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,23 +10,20 @@ from typing import Any
 
 import pytest
 from test_pipeline_support import (
-    ONEWINDOW,
     Dump,
     assert_same_rows,
     dump,
     finish,
-    hub_env,
     hub_settings,
-    own_broker,
     projected,
     publish,
     start_worker,
-    wait_until,
     workflow_events,
 )
 
 from hub.archive import Archiver, ArchiveStore
 from hub.db import create_engine_for
+from hub.testing.processes import hub_env, own_broker, run_hub, wait_until
 from hub.topics import declared_topics
 
 pytestmark = pytest.mark.integration
@@ -67,11 +63,9 @@ def incremental(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Incrementa
 
 
 def rebuild(hub: Incremental, *args: str, bootstrap: str = "") -> dict[str, Any]:
-    command = [ONEWINDOW, "projections", "rebuild", *args, "--json"]
     env = hub_env(hub.data_dir, bootstrap)
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    summary: dict[str, Any] = json.loads(result.stdout)
+    output = run_hub(env, "projections", "rebuild", *args, "--json", timeout=120)
+    summary: dict[str, Any] = json.loads(output)
     return summary
 
 

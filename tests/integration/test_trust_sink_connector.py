@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import uuid
 from datetime import date
 from pathlib import Path
@@ -21,11 +20,11 @@ from hub.identifiers import generate_license_id, mask
 from hub.publisher import Publisher
 from hub.registry import EmbeddedRegistry
 from hub.serde import Deserializer, Serializer
+from hub.testing.processes import ONEWINDOW
 from hub.topics import Topic
 from projections.processors.issuance import issuer_code
 
 pytestmark = pytest.mark.integration
-ONEWINDOW = str(Path(sys.executable).with_name("onewindow"))
 PERSON = "11010519491231002X"
 
 

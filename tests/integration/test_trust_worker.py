@@ -17,22 +17,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_pipeline_support import (
-    HubProcess,
-    hub_settings,
-    own_broker,
-    projected,
-    publish,
-    row_count,
-    wait_until,
-    workflow_events,
-)
+from test_pipeline_support import hub_settings, projected, publish, row_count, workflow_events
 
 from hub.cli.main import cli
 from hub.consuming import read_topic
 from hub.db import create_engine_for
 from hub.events import Event
 from hub.events.licenses import LicenseVersionEvent
+from hub.testing.processes import HubProcess, own_broker, wait_until
 from hub.trust.keys import DepartmentKeys
 from hub.trust.signing import verify_license
 from hub.trust.testing import first_person, traces
