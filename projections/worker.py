@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import faust
 from mode import ServiceT
@@ -22,6 +23,7 @@ from sqlalchemy import Engine
 
 from hub.db import create_engine_for
 from hub.errors import SettingsError
+from hub.health import database_reachable
 from hub.publisher import Publisher
 from hub.registry import registry_from_settings
 from hub.settings import HubSettings
@@ -42,6 +44,15 @@ class Worker:
     context: AgentContext
     engine: Engine
     agents: list[str] = field(default_factory=list)
+    assigned: bool = False
+    """Whether the consumer group has given this worker its partitions at least once."""
+
+    def ready(self) -> bool:
+        """Assigned its partitions, not in a rebalance, and its database answers."""
+        return self.assigned and not self.app.rebalancing and database_reachable(self.engine)
+
+    async def _on_assigned(self, *_args: Any, **_kwargs: Any) -> None:
+        self.assigned = True
 
     def close(self) -> None:
         """Flush the publisher and release the database."""
@@ -67,6 +78,7 @@ def build_worker(
     context = AgentContext(deserializer_for(settings, registry), publisher)
     app = create_app(settings, settings.kafka.bootstrap_servers, app_id, session_timeout)
     worker = Worker(app, context, engine)
+    app.on_partitions_assigned.connect(worker._on_assigned)
     projectors = [Projector(engine, name) for name in PROJECTIONS]
     worker.agents.append(attach_projections(app, projectors, context))
     if processors is None:  # the license sealer needs the data dir, for the departments' keys

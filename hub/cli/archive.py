@@ -17,8 +17,10 @@ import click
 from hub.archive import Archiver, ArchiveStore, archive_url
 from hub.cli.output import emit_json, json_option
 from hub.cli.signals import stop_on_signals
+from hub.cli.worker import health_port_option, serving_health
 from hub.db import create_engine_for
 from hub.errors import SettingsError
+from hub.health import database_reachable
 from hub.settings import HubSettings, load_settings
 from hub.topics import declared_topics
 
@@ -70,8 +72,14 @@ def _line(described: dict[str, Any]) -> str:
     return f"{where}  {what}  key={described['key']}  id={described['headers'].get('ce_id')}"
 
 
+def _ready(archiver: Archiver) -> bool:
+    """Copying without an error, into an archive database that answers."""
+    return archiver.error is None and database_reachable(archiver.store.engine)
+
+
 @archive.command()
-def run() -> None:
+@health_port_option("ONEWINDOW_ARCHIVE__HEALTH_PORT")
+def run(health_port: int) -> None:
     """Run the archiver alone against ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS until stopped."""
     settings = load_settings()
     if settings.kafka.embedded:
@@ -85,7 +93,8 @@ def run() -> None:
     stop = stop_on_signals()
     archiver.start()
     click.echo(f"archiver: {len(topics)} topics into {archive_url(settings)}", err=True)
-    while not stop.wait(1.0) and archiver.error is None:
-        pass
+    with serving_health(health_port, lambda: _ready(archiver)):
+        while not stop.wait(1.0) and archiver.error is None:
+            pass
     archiver.stop()  # raises the error that ended the archiver, if one did
     click.echo(f"archiver: stopped after {archiver.archived:,} new messages", err=True)
