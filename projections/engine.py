@@ -78,6 +78,17 @@ def _lock_key(projection: str) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
+_SCHEMA_LOCK = _lock_key("")  # no projection is named "": the key of creating tables
+
+
+def _lock(conn: Connection, keys: list[int]) -> None:
+    """The write lock of ``conn``'s transaction: the database's (SQLite) or ``keys`` (PG)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.execute(_ADVISORY_LOCK, {"keys": keys})
+
+
 @dataclass
 class ApplyResult:
     """What one or several batches did."""
@@ -154,7 +165,7 @@ class Projector:
         self._writers = _writers(self.projections, self._shapes, self.engine.dialect)
         self._upkeep = upkeep_for(self.engine)
         with database_errors("cannot create the projection tables"):
-            metadata.create_all(self.engine, tables=[*self._tables, processed_events])
+            self._create_tables()
 
     def close(self) -> None:
         """Release the connections, if this projector opened the engine itself."""
@@ -166,7 +177,7 @@ class Projector:
         unique = _first_of_each(batch)
         result = ApplyResult(skipped=len(batch) - len(unique))
         with database_errors("cannot apply a batch of events"), self.engine.begin() as conn:
-            self._lock(conn)
+            _lock(conn, self._lock_keys)  # before any read: see the module docstring
             done = self._processed(conn, unique)
             work = self._work(unique, done, result)
             if work:
@@ -200,12 +211,12 @@ class Projector:
                 progress(len(batch))
         return total
 
-    def _lock(self, conn: Connection) -> None:
-        """Take the write lock of this batch's transaction before it reads anything."""
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.execute(_ADVISORY_LOCK, {"keys": self._lock_keys})
+    def _create_tables(self) -> None:
+        # Under the lock: workers starting together on a fresh database would otherwise both
+        # find a table missing and the second CREATE TABLE fail ("table cases already exists").
+        with self.engine.begin() as conn:
+            _lock(conn, [_SCHEMA_LOCK])
+            metadata.create_all(conn, tables=[*self._tables, processed_events])
 
     def _processed(self, conn: Connection, batch: list[Event]) -> set[tuple[str, str]]:
         ids = [event.event_id for event in batch if type(event) in self._routes]

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, func, select
 
+from hub.db import create_engine_for
 from hub.errors import DatabaseError, ValidationError
 from hub.events.applications import ApplicationRejected, ApplicationSubmitted
 from hub.events.base import Event
@@ -244,4 +245,20 @@ def _race_projectors(url: str, streams: list[list[Event]]) -> None:
     with ThreadPoolExecutor(len(streams)) as pool:
         runs = [pool.submit(_apply_one_by_one, url, events, start) for events in streams]
         for run in runs:
+            run.result()
+
+
+def test_projectors_starting_together_on_a_fresh_database_all_start(database_url: str) -> None:
+    # One connection first: switching a new SQLite file to WAL is a race of its own (hub.db).
+    engine = create_engine_for(database_url)
+    engine.connect().close()
+    engine.dispose()
+    start = threading.Barrier(4)
+
+    def open_projector() -> None:
+        start.wait()
+        Projector(database_url).close()
+
+    with ThreadPoolExecutor(4) as pool:
+        for run in [pool.submit(open_projector) for _ in range(4)]:
             run.result()
