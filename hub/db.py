@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,16 @@ from hub.errors import DatabaseError, SettingsError
 BUSY_TIMEOUT_MS = 10_000
 
 _SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
+    # The busy timeout first, so that the pragmas after it wait for a lock instead of failing.
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
     # NORMAL is durable in WAL mode except for the last commits before a power cut.
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
+# Switching a brand-new file to WAL needs a lock that SQLite does not wait for through the
+# busy timeout when several connections open the file at once: try again a few times.
+_WAL_ATTEMPTS = 50
+_WAL_PAUSE_S = 0.05
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg"}
 
 
@@ -83,8 +88,20 @@ def _apply_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> Non
     try:
         for pragma in _SQLITE_PRAGMAS:
             cursor.execute(pragma)
+        _switch_to_wal(cursor)
     finally:
         cursor.close()
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(_WAL_PAUSE_S)
 
 
 def _shown(url: URL) -> str:
