@@ -7,7 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_pipeline_support import hub_settings, publish, wait_until, workflow_events
+from test_pipeline_support import (
+    hub_settings,
+    publish,
+    workflow_events,
+)
 
 from hub.archive import Archiver, ArchiveStore, restore
 from hub.archive.replay import log_messages
@@ -15,6 +19,7 @@ from hub.broker.embedded import EmbeddedBroker
 from hub.consuming import RawMessage
 from hub.db import create_engine_for
 from hub.publisher import Publisher
+from hub.testing.processes import wait_until
 from hub.topics import Topic, declared_topics
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_pipeline_support import HubProcess, hub_env, own_broker, wait_until
+
+from hub.testing.processes import HubProcess, hub_env, own_broker, wait_until
 
 pytestmark = pytest.mark.integration
 

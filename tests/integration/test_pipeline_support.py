@@ -19,11 +19,7 @@ from hub.publisher import Publisher
 from hub.settings import HubSettings, load_settings
 
 # Re-exported for the pipeline tests, which import every helper from this module.
-from hub.testing.processes import ONEWINDOW as ONEWINDOW
-from hub.testing.processes import HubProcess as HubProcess
-from hub.testing.processes import hub_env as hub_env
-from hub.testing.processes import own_broker as own_broker
-from hub.testing.processes import wait_until as wait_until
+from hub.testing.processes import HubProcess, hub_env, wait_until
 from projections.engine import Projector
 from projections.registry import PROJECTIONS
 from projections.tables import processed_events

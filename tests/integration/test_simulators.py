@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_pipeline_support import own_broker
 
 from connectors.simulators import ApplicantSimulator, ScaledClock
 from connectors.testing.support import read_back, registry
@@ -42,6 +41,7 @@ from hub.publisher import Publisher
 from hub.runtime import HubContext
 from hub.serde import Deserializer, Serializer
 from hub.settings import load_settings
+from hub.testing.processes import own_broker
 from hub.topics import Topic
 from projections.processors.base import CHINA
 

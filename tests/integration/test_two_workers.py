@@ -28,19 +28,17 @@ from pathlib import Path
 
 import pytest
 from test_pipeline_support import (
-    HubProcess,
     assert_same_rows,
     dump,
     hub_settings,
-    own_broker,
     projected,
     publish,
     row_count,
-    wait_until,
     workflow_events,
 )
 
 from hub.db import create_engine_for
+from hub.testing.processes import HubProcess, own_broker, wait_until
 from hub.topics import Topic, topic_spec
 
 pytestmark = pytest.mark.integration

@@ -10,19 +10,17 @@ from pathlib import Path
 import pytest
 from test_pipeline_support import (
     Dump,
-    HubProcess,
     dump,
-    hub_env,
     hub_settings,
     publish,
     row_count,
-    wait_until,
     workflow_events,
 )
 
 from hub.archive import ArchiveStore
 from hub.archive.replay import log_messages
 from hub.db import create_engine_for
+from hub.testing.processes import HubProcess, hub_env, wait_until
 from hub.topics import Topic
 from projections.agents import TICK_INTERVAL_S
 

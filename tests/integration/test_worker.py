@@ -19,12 +19,10 @@ from test_pipeline_support import (
     dump,
     finish,
     hub_settings,
-    own_broker,
     projected,
     publish,
     row_count,
     start_worker,
-    wait_until,
     workflow_events,
 )
 
@@ -32,6 +30,7 @@ from hub.archive.replay import log_messages
 from hub.deadletter import dead_letter_context
 from hub.events import Event
 from hub.publisher import Publisher
+from hub.testing.processes import own_broker, wait_until
 from hub.topics import Topic
 
 pytestmark = pytest.mark.integration

@@ -14,14 +14,14 @@ from test_pipeline_support import (
     dump,
     finish,
     hub_settings,
-    own_broker,
     projected,
     publish,
     row_count,
     start_worker,
-    wait_until,
     workflow_events,
 )
+
+from hub.testing.processes import own_broker, wait_until
 
 pytestmark = pytest.mark.integration
 
