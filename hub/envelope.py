@@ -61,10 +61,14 @@ class CloudEvent:
         return self.type.removeprefix(TYPE_PREFIX)
 
 
-def headers_for(event: EnvelopedEvent) -> Headers:
-    """The headers of ``event``; its key (the aggregate id) is the CloudEvents subject."""
+def headers_for(event: EnvelopedEvent, subject: str | None = None) -> Headers:
+    """The headers of ``event``; the subject is its key (the aggregate id) unless given."""
     return build_headers(
-        event.event_name, event.event_id, event.source, event.occurred_at, event.key()
+        event.event_name,
+        event.event_id,
+        event.source,
+        event.occurred_at,
+        event.key() if subject is None else subject,
     )
 
 

@@ -101,8 +101,8 @@ class Publisher:
 
     def publish(self, event: Event) -> Future[Delivery]:
         """Queue ``event``; the future resolves to its Delivery or fails with a PublishError."""
-        value = self.encode(event)
-        return self._send(event.topic, event.key(), value, _headers(event), event.event_id)
+        value, key = self.encode(event), self._key_of(event)
+        return self._send(event.topic, key, value, _headers(event, key), event.event_id)
 
     def publish_many(self, events: Sequence[Event]) -> BatchDelivery:
         """Queue ``events`` in order, tracked together; wait on the batch for the broker.
@@ -180,12 +180,17 @@ class Publisher:
 
     def _queue(self, event: Event, value: bytes, batch: BatchDelivery) -> None:
         on_delivery = functools.partial(batch.on_delivery, event.event_id)
-        self._produce(event.topic, event.key().encode(), value, _headers(event), on_delivery)
+        key = self._key_of(event)
+        self._produce(event.topic, key.encode(), value, _headers(event, key), on_delivery)
 
     def _encoder(self) -> Callable[[Event], bytes]:
         if self._serializer is None:
             raise SerializationError("this publisher has no serializer; it relays raw bytes only")
         return self._serializer.encode_event
+
+    def _key_of(self, event: Event) -> str:
+        """The message key: the serializer's (a pseudonym when it seals personal data)."""
+        return event.key() if self._serializer is None else self._serializer.key_of(event)
 
     def _check_open(self, what: str) -> None:
         if self._closed.is_set():
@@ -301,8 +306,8 @@ def _complete(
     future.set_result(Delivery(cast(str, topic), cast(int, partition), cast(int, offset), event_id))
 
 
-def _headers(event: Event) -> _Pairs:
-    return cast(_Pairs, headers_for(event))  # bytes values only: a narrower list
+def _headers(event: Event, subject: str) -> _Pairs:
+    return cast(_Pairs, headers_for(event, subject))  # bytes values only: a narrower list
 
 
 def _reason(error: KafkaError) -> str:

@@ -49,6 +49,8 @@ class SerializableEvent(Protocol):
 
     def to_record(self) -> dict[str, Any]: ...
 
+    def key(self) -> str: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
@@ -91,6 +93,10 @@ class Serializer:
     def encode_event(self, event: SerializableEvent) -> bytes:
         """Encode a validated event model (the fast path: no second validation)."""
         return self.encode(event.event_name, event.to_record(), validate=False)
+
+    def key_of(self, event: SerializableEvent) -> str:
+        """The Kafka key (and CloudEvents subject) of ``event``: its aggregate id."""
+        return event.key()
 
     def schema_id(self, event_name: str) -> int:
         """The registry id of the current schema of ``event_name``."""
