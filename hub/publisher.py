@@ -101,7 +101,7 @@ class Publisher:
 
     def publish(self, event: Event) -> Future[Delivery]:
         """Queue ``event``; the future resolves to its Delivery or fails with a PublishError."""
-        value, key = self.encode(event), self._key_of(event)
+        value, key = self.encode(event), self.key_of(event)
         return self._send(event.topic, key, value, _headers(event, key), event.event_id)
 
     def publish_many(self, events: Sequence[Event]) -> BatchDelivery:
@@ -180,7 +180,7 @@ class Publisher:
 
     def _queue(self, event: Event, value: bytes, batch: BatchDelivery) -> None:
         on_delivery = functools.partial(batch.on_delivery, event.event_id)
-        key = self._key_of(event)
+        key = self.key_of(event)
         self._produce(event.topic, key.encode(), value, _headers(event, key), on_delivery)
 
     def _encoder(self) -> Callable[[Event], bytes]:
@@ -188,7 +188,7 @@ class Publisher:
             raise SerializationError("this publisher has no serializer; it relays raw bytes only")
         return self._serializer.encode_event
 
-    def _key_of(self, event: Event) -> str:
+    def key_of(self, event: Event) -> str:
         """The message key: the serializer's (a pseudonym when it seals personal data)."""
         return event.key() if self._serializer is None else self._serializer.key_of(event)
 
