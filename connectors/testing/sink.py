@@ -80,8 +80,8 @@ class SinkContract(ABC):
     def put(self, publisher: Publisher, topic: str, events: Sequence[Event]) -> None:
         """Publish ``events`` to the test topic exactly as the hub encodes them."""
         for event in events:
-            value = publisher.encode(event)
-            publisher.publish_raw(topic, event.key(), value, headers_for(event)).result(10)
+            value, key = publisher.encode(event), publisher.key_of(event)
+            publisher.publish_raw(topic, key, value, headers_for(event, key)).result(10)
 
     def delivered(self, workdir: Path, events: Sequence[Event]) -> bool:
         """True once the target holds every one of ``events``."""

@@ -20,8 +20,8 @@ from hub.outbox.table import create_outbox
 from hub.outbox.table import outbox as outbox_table
 from hub.publisher import Publisher
 from hub.registry import registry_from_settings
-from hub.serde import Serializer
 from hub.settings import HubSettings, load_settings
+from hub.trust.sealing import serializer_for
 
 database_option = click.option(
     "--database-url",
@@ -84,7 +84,7 @@ def relay(database_url: str, once: bool, batch: int, interval: float, as_json: b
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     with _database(database_url) as engine:
         settings = _broker_settings()
-        serializer = Serializer(registry_from_settings(settings))
+        serializer = serializer_for(settings, registry_from_settings(settings))
         with Publisher(settings.kafka) as publisher:
             worker = Relay(engine, publisher, serializer, batch)
             stats = worker.drain() if once else worker.run(stop_on_signals(announce=True), interval)

@@ -76,8 +76,10 @@ def publish(
         for event in events:
             publisher.encode(event)  # every event checked before the first is sent
         deliveries = [wait_for(f, timeout) for f in map(publisher.publish, events)]
+        keys = [publisher.key_of(event) for event in events]
     if as_json:
-        emit_json([_as_dict(event, d) for event, d in zip(events, deliveries, strict=True)])
+        sent = zip(events, deliveries, keys, strict=True)
+        emit_json([_as_dict(event, delivery, key) for event, delivery, key in sent])
         return
     for delivery in deliveries:
         click.echo(
@@ -114,11 +116,11 @@ def _event(model: type[Event], line: int, obj: Any) -> Event:
         raise ValidationError(f"line {line}: {exc}") from exc
 
 
-def _as_dict(event: Event, delivery: Delivery) -> dict[str, Any]:
+def _as_dict(event: Event, delivery: Delivery, key: str) -> dict[str, Any]:
     return {
         "event_id": delivery.event_id,
         "event_type": event.event_name,
-        "key": event.key(),
+        "key": key,
         "topic": delivery.topic,
         "partition": delivery.partition,
         "offset": delivery.offset,

@@ -69,7 +69,8 @@ def message_for(row: OutboxRow, serializer: Serializer) -> Message:
         value = serializer.encode_event(event)
     except HubError as exc:
         return dead_letter_for(row, exc)
-    return Message(event.topic, row.aggregateid, value, headers_for(event))
+    key = serializer.key_of(event)  # the aggregate id, or a person's pseudonym when sealing
+    return Message(event.topic, key, value, headers_for(event, key))
 
 
 def event_of(row: OutboxRow) -> Event:

@@ -93,6 +93,10 @@ class PersonKeys:
             found: bytes | None = conn.execute(query).scalar()
         return found
 
+    def key_id_for(self, person: str) -> str:
+        """The id of ``person``'s key, made on first use: random, so it says nothing of them."""
+        return self._key_of(person)[0]
+
     def key_id(self, person: str) -> str | None:
         """The id of ``person``'s key, None if they have none (never had one, or erased)."""
         query = select(person_keys.c.key_id).where(person_keys.c.subject_id_number == person)

@@ -16,9 +16,13 @@ is deleted, opening yields tombstones: ``[erased:<key-id>]`` for the identity nu
 (distinct per person, so rows keyed by it stay apart) and ``[erased]`` for names and
 face fields.
 
-What stays plain: the Kafka message key, which the publisher takes from the event; the
-topics keyed by holder or subject (materials, credit, access) therefore carry the identity
-number in their keys until those are pseudonymised.
+The Kafka message key and the CloudEvents ``ce_subject`` of an event keyed by a person
+(materials, credit, access: ``key_field`` is a person's ``*_id_number``) are a pseudonym,
+``psn:<key-id>`` (:meth:`SealingSerializer.key_of`): one per person, so their events keep
+their partition, order and compaction, and random, so once the key is deleted nothing
+maps it back to them. Keys that are not a person (case and license ids, a company's
+credit code) stay as they are. Consumers never need the number from the key: every
+event carries it, sealed, in its value.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from schemas import SCHEMA_DIR
 
 PREFIXES = ("applicant", "holder", "subject")
 RESIDENT = "RESIDENT_ID"
+PSEUDONYM = "psn:"
 ERASED = "[erased]"
 FACE_FIELDS = "face_fields"
 Record = dict[str, Any]
@@ -45,6 +50,11 @@ Record = dict[str, Any]
 def erased_id(key_id: str) -> str:
     """The tombstone that replaces an erased person's identity number."""
     return f"[erased:{key_id}]"
+
+
+def pseudonym(key_id: str) -> str:
+    """The message key that stands for the person whose key is ``key_id``."""
+    return f"{PSEUDONYM}{key_id}"
 
 
 def personal_prefixes(record: Record) -> list[str]:
@@ -130,6 +140,15 @@ class SealingSerializer(Serializer):
         """The framed value of ``event``, its personal fields sealed."""
         record = seal_record(event.to_record(), self.keys)
         return self.encode(event.event_name, record, validate=False)
+
+    def key_of(self, event: SerializableEvent) -> str:
+        """The event's key; a pseudonym, ``psn:<key-id>``, when the key is a person."""
+        key = event.key()
+        field = str(getattr(event, "key_field", ""))
+        prefix = field.removesuffix("_id_number")
+        if prefix == field or getattr(event, f"{prefix}_id_type", None) != RESIDENT:
+            return key
+        return pseudonym(key_id_of(key) if is_sealed(key) else self.keys.key_id_for(key))
 
 
 class OpeningDeserializer(Deserializer):

@@ -3,6 +3,7 @@
 Used by the project's own erasure tests, and usable by anyone auditing a hub database::
 
     assert traces(engine, "11010519491231002X") == []   # in no row of any table
+    assert not [m for m in logged(bootstrap, events) if b"002X" in (m.value or b"")]
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Engine, MetaData, func, select
 
+from hub.consuming import RawMessage, read_topic
 from hub.events import Event
 from hub.events.base import IdentifierType
 
@@ -26,6 +28,22 @@ def traces(engine: Engine, text: str) -> list[str]:
             for row in conn.execute(select(table)).mappings()
             if text in str(dict(row))
         ]
+
+
+def logged(bootstrap: str, events: Sequence[Event], idle: float = 5.0) -> list[RawMessage]:
+    """The messages of ``events`` as the log holds them, found by ``ce_id`` on their topics."""
+    found: list[RawMessage] = []
+    for topic in sorted({str(event.topic) for event in events}):
+        ours = {event.event_id for event in events if event.topic == topic}
+        for message in read_topic(bootstrap, topic, idle_timeout=idle):
+            if message.header("ce_id") in ours:
+                found.append(message)
+                ours.discard(message.header("ce_id") or "")
+            if not ours:
+                break
+    if len(found) != len(events):
+        raise LookupError(f"{len(events) - len(found)} of {len(events)} events are not on the log")
+    return found
 
 
 def row_counts(engine: Engine, names: Sequence[str]) -> dict[str, int]:

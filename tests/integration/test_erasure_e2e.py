@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from hub.api import Hooks, create_app
 from hub.api.testing import AccessRecorder
-from hub.consuming import RawMessage, read_topic
+from hub.consuming import RawMessage
 from hub.db import create_engine_for
 from hub.events import Event
 from hub.publisher import Publisher
@@ -29,7 +29,7 @@ from hub.trust.erasure import erase_person
 from hub.trust.identities import Identities
 from hub.trust.keystore import PersonKeys
 from hub.trust.sealing import OpeningDeserializer, SealingSerializer
-from hub.trust.testing import first_person, row_counts, traces
+from hub.trust.testing import first_person, logged, row_counts, traces
 from projections.engine import Projector
 from projections.testing import event_stream
 
@@ -51,21 +51,6 @@ def published(kafka_bootstrap: str, engine: Engine) -> list[Event]:
     with Publisher(kafka_bootstrap, SealingSerializer(REGISTRY, PersonKeys(engine))) as publisher:
         publisher.publish_many(events).wait()
     return events
-
-
-def read_log(bootstrap: str, events: list[Event]) -> list[RawMessage]:
-    """Our messages on every topic, as the log holds them (other tests share the broker)."""
-    found: list[RawMessage] = []
-    for topic in sorted({str(event.topic) for event in events}):
-        ours = {event.event_id for event in events if event.topic == topic}
-        for message in read_topic(bootstrap, topic, idle_timeout=5.0):
-            if dict(message.headers).get("ce_id", b"").decode() in ours:
-                found.append(message)
-                ours.discard(dict(message.headers)["ce_id"].decode())
-            if not ours:
-                break
-    assert len(found) == len(events)
-    return found
 
 
 def opened(engine: Engine, log: list[RawMessage]) -> list[Event]:
@@ -104,7 +89,7 @@ def statistics(client: TestClient, headers: dict[str, str]) -> Any:
 def test_erased_from_api_database_and_rebuild(
     kafka_bootstrap: str, engine: Engine, published: list[Event], tmp_path: Path
 ) -> None:
-    log = read_log(kafka_bootstrap, published)
+    log = logged(kafka_bootstrap, published)
     projector = Projector(engine)
     projector.apply(opened(engine, log))
     person, name, case_id = first_person(published)
@@ -128,7 +113,7 @@ def test_erased_from_api_database_and_rebuild(
     assert row_counts(engine, COUNTED) == before
     assert statistics(client, mr) == stats
 
-    projector.rebuild(opened(engine, read_log(kafka_bootstrap, published)))
+    projector.rebuild(opened(engine, logged(kafka_bootstrap, published)))
 
     assert traces(engine, person) == []
     assert traces(engine, name) == []
