@@ -80,6 +80,8 @@ class ApiSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8600, ge=1, le=65535)
+    # /readyz fails while the processors' consumer group is more messages behind than this.
+    max_processor_lag: int = Field(default=10_000, ge=0)
     # Department bearer tokens, the data-sharing agreements and license seals (hub.trust).
     trust: bool = False
 

@@ -55,8 +55,8 @@ def create_app(
     app = FastAPI(title="onewindow", version=__version__, description=DESCRIPTION)
     hooks = hooks or Hooks()
     metrics = Metrics()
-    for name, (documentation, read) in hooks.gauges.items():
-        metrics.gauge(name, documentation, read)
+    for name, source in hooks.gauges.items():
+        metrics.gauge(name, source)
     app.state.context = ApiContext(engine, StatisticsCache(engine), metrics, hooks)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     errors.install(app)

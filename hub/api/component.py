@@ -3,7 +3,9 @@
 :func:`api_component` is registered in the ``onewindow.components`` entry-point group, so
 ``onewindow up`` serves the API and dashboard next to the worker. :func:`broker_hooks`
 gives the API what only a hub with a broker has: data-access events published on
-``onewindow.access`` and a ``broker`` readiness check; ``onewindow api`` uses it too.
+``onewindow.access``, ``broker`` and ``processors`` readiness checks (the processors
+caught up to within ``api.max_processor_lag`` messages) and the ``onewindow_consumer_lag``
+gauge; ``onewindow api`` uses it too.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from concurrent.futures import Future
 from hub.api.app import create_app
 from hub.api.context import Check, Hooks
 from hub.api.disclosure import AccessSink
+from hub.api.lag import LagWatch, processor_groups
 from hub.api.serving import ServerThread
 from hub.broker.admin import TopicAdmin
+from hub.broker.lag import LagReader
 from hub.errors import BrokerError
 from hub.events.access import DataAccessed
 from hub.publisher import Delivery, Publisher
@@ -28,12 +32,15 @@ READINESS_TIMEOUT = 2.0
 
 
 def broker_hooks(settings: HubSettings) -> tuple[Hooks, Publisher]:
-    """Hooks publishing data accesses to the broker and checking it is reachable."""
+    """Hooks publishing data accesses, checking the broker and the processors' lag."""
     publisher = Publisher.from_settings(settings)
     admin = TopicAdmin(settings.kafka, timeout=READINESS_TIMEOUT)
+    reader = LagReader(settings.kafka, timeout=READINESS_TIMEOUT)
+    lag = LagWatch(reader, processor_groups(), settings.api.max_processor_lag)
     hooks = Hooks(
         access_sink=publishing(publisher),
-        readiness={"broker": reachable(admin)},
+        readiness={"broker": reachable(admin), "processors": lag.check},
+        gauges={"onewindow_consumer_lag": lag.gauge()},
         publish=publisher.publish_async,
     )
     return hooks, publisher

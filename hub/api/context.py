@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 
 from hub.api.disclosure import AccessSink, GrantPolicy, log_access, no_grants
-from hub.api.metrics import Metrics
+from hub.api.metrics import GaugeSource, Metrics
 from hub.events import Event
 from hub.queries import StatisticsCache
 from hub.queries.licenses import SignatureChecker, not_checked
@@ -24,8 +24,6 @@ from projections.model import CHINA
 Publish = Callable[[Event], Awaitable[object]]
 #: A readiness check: None when ready, else why not.
 Check = Callable[[], str | None]
-#: A gauge others feed: its help text and how to read it at each scrape.
-GaugeSource = tuple[str, Callable[[], float]]
 
 
 def china_today() -> date:
@@ -38,8 +36,8 @@ class Hooks:
     """What the hosting process plugs into the API; every one has a safe default.
 
     ``readiness`` maps check names (``broker``, ``processors``) to checks for ``/readyz``;
-    ``gauges`` maps metric names (``onewindow_events_processed``, ``onewindow_dead_letters``,
-    ``onewindow_consumer_lag``) to their help text and reader, published on ``/metrics``;
+    ``gauges`` maps metric names (``onewindow_consumer_lag``, …) to their sources, published
+    on ``/metrics``;
     ``publish`` sends an event to the broker (the HTTP ingress of :mod:`hub.trust` uses it).
     """
 

@@ -2,25 +2,42 @@
 
 Each app has its own registry, so several apps in one process (tests, the bench) never
 share counters. Other components register what only they know, without importing the
-API's internals::
+API's internals, as gauges with labels read at each scrape::
 
     >>> metrics = Metrics()
-    >>> metrics.gauge("onewindow_consumer_lag", "Messages behind the log end", lambda: 3.0)
-    >>> b"onewindow_consumer_lag 3.0" in metrics.render()
+    >>> lag = GaugeSource("Messages behind", lambda: {("applications",): 3.0}, ("topic",))
+    >>> metrics.gauge("onewindow_consumer_lag", lag)
+    >>> b'onewindow_consumer_lag{topic="applications"} 3.0' in metrics.render()
     True
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 #: From 250 µs to 2.5 s: the bench targets are a millisecond or a few.
 BUCKETS = (0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 2.5)
+
+
+@dataclass(frozen=True)
+class GaugeSource:
+    """A gauge others feed: help text, and at each scrape its value per label values.
+
+    ``read`` returns ``{label values: value}`` in the order of ``labels``; a gauge
+    without labels returns ``{(): value}``, and nothing at all when it has no reading.
+    """
+
+    documentation: str
+    read: Callable[[], Mapping[tuple[str, ...], float]]
+    labels: tuple[str, ...] = ()
 
 
 class Metrics:
@@ -42,13 +59,31 @@ class Metrics:
             registry=self.registry,
         )
 
-    def gauge(self, name: str, documentation: str, read: Callable[[], float]) -> None:
-        """Publish ``read()`` as gauge ``name``, called at each scrape (events processed, lag…)."""
-        Gauge(name, documentation, registry=self.registry).set_function(read)
+    def gauge(self, name: str, source: GaugeSource) -> None:
+        """Publish ``source`` as gauge ``name``, read at each scrape (events processed, lag…)."""
+        self.registry.register(_FedGauge(name, source))
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric."""
         return generate_latest(self.registry)
+
+
+class _FedGauge(Collector):
+    """A gauge whose samples are read from its source when Prometheus scrapes."""
+
+    def __init__(self, name: str, source: GaugeSource) -> None:
+        self.name = name
+        self.source = source
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily(self.name, self.source.documentation, labels=self.source.labels)
+        for values, value in self.source.read().items():
+            family.add_metric(list(values), value)
+        yield family
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        """Only the name, so registering never reads the source."""
+        yield GaugeMetricFamily(self.name, self.source.documentation, labels=self.source.labels)
 
 
 class MetricsMiddleware:

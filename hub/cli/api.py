@@ -3,7 +3,8 @@
 ``onewindow api`` (or ``onewindow api serve``) serves on ``ONEWINDOW_API__HOST`` and
 ``ONEWINDOW_API__PORT`` (default http://127.0.0.1:8600) over ``ONEWINDOW_DATABASE_URL``;
 with ``ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS`` set it publishes every data access on
-``onewindow.access`` and reports the broker in ``/readyz``.
+``onewindow.access``, and ``/readyz`` checks the broker and that the processors are at most
+``ONEWINDOW_API__MAX_PROCESSOR_LAG`` messages behind (``onewindow_consumer_lag`` on ``/metrics``).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from hub.db import create_engine_for
 from hub.runtime import ENTRY_POINT_GROUP, HubContext
 from hub.settings import load_settings
 from hub.topics import Topic, declared_topics
+from projections.app import APP_ID
 from projections.tables import cases
 
 pytestmark = pytest.mark.integration
@@ -51,11 +52,14 @@ def test_served_in_the_hub_it_publishes_every_access_on_the_access_topic(tmp_pat
             url = line.rsplit(" ", 1)[-1]
             assert httpx.get(f"{url}/api/v1/cases/{case_id}").status_code == 200
             ready = httpx.get(f"{url}/readyz").json()
+            metrics = httpx.get(f"{url}/metrics").text
         finally:
             component.stop()
         accesses = list(read_topic(broker.bootstrap_servers, Topic.ACCESS, idle_timeout=2))
     finally:
         broker.stop()
-    assert ready == {"ready": True, "checks": {"database": "ok", "broker": "ok"}}
+    checks = {"database": "ok", "broker": "ok", "processors": "ok"}
+    assert ready == {"ready": True, "checks": checks}
+    assert f'onewindow_consumer_lag{{group="{APP_ID}",topic="{Topic.APPLICATIONS}"}} 0.0' in metrics
     assert [message.key for message in accesses] == [subject.encode()]
     assert accesses[0].header("ce_type") is not None

@@ -9,6 +9,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from hub.api import Hooks, create_app
+from hub.api.metrics import GaugeSource
 from hub.api.testing import fill, running_server
 from hub.settings import load_settings
 
@@ -47,7 +48,7 @@ def test_an_unreachable_database_is_not_ready() -> None:
 def test_metrics_parse_as_prometheus_text_with_latency_per_route(tmp_path: Path) -> None:
     url_db = f"sqlite:///{tmp_path / 'm.db'}"
     fill(url_db, 20)
-    hooks = Hooks(gauges={"onewindow_consumer_lag": ("Messages behind", lambda: 42.0)})
+    hooks = Hooks(gauges={"onewindow_dead_letters": GaugeSource("Letters", lambda: {(): 42.0})})
     app = create_app(load_settings(database_url=url_db), hooks=hooks)
     with running_server(app) as url, httpx.Client(base_url=url) as client:
         for _ in range(3):
@@ -64,4 +65,4 @@ def test_metrics_parse_as_prometheus_text_with_latency_per_route(tmp_path: Path)
     assert counts["/api/v1/cases/{case_id}"] == 4
     requests = families["onewindow_api_requests"].samples
     assert any(s.labels["status"] == "404" and s.value == 1 for s in requests)
-    assert families["onewindow_consumer_lag"].samples[0].value == 42.0
+    assert families["onewindow_dead_letters"].samples[0].value == 42.0
