@@ -164,6 +164,16 @@ tasks = Table(
     Index("ix_tasks_department_status", "department", "status"),
     Index("ix_tasks_overdue", "overdue", "department"),
 )
+# The dashboard's attention list: the first tasks of each (overdue, warned, status), latest
+# due first, read in index order without a sort; its counts read the index, not the table.
+Index(
+    "ix_tasks_attention",
+    tasks.c.overdue,
+    tasks.c.warned,
+    tasks.c.status,
+    tasks.c.promised_due_date.desc(),
+    tasks.c.task_id,
+)
 
 deadline_alerts = Table(
     "deadline_alerts",
