@@ -3,7 +3,12 @@
 Reads the database the settings name (``ONEWINDOW_DATABASE_URL``, default SQLite under
 ``./var/``) through the same queries as the HTTP API, and passes every answer through
 the API's :class:`~hub.api.disclosure.Disclosure`: identity numbers of persons masked,
-each view recorded. Exit 1 when the case asked for does not exist.
+and each subject shown recorded as a :class:`~hub.events.access.DataAccessed` (who: the
+operating-system user; purpose: ``command line query``) on ``onewindow.access``, as the
+API records its answers. An answer is shown only once the broker has confirmed its
+accesses, so with no broker (``ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS``, or a hub running
+from this folder) an answer that names anyone is refused. Exit 1 when the case asked
+for does not exist.
 """
 
 from __future__ import annotations
@@ -18,15 +23,21 @@ import click
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
-from hub.api.disclosure import Caller, Disclosure, log_access
+from hub.api.disclosure import Caller, Disclosure
 from hub.cli.main import EXIT_FINDING
 from hub.cli.output import emit_json, json_option
+from hub.cli.publish import NO_BROKER, broker_settings
 from hub.db import create_engine_for, database_errors
+from hub.errors import SettingsError
+from hub.events.access import DataAccessed
+from hub.publisher import Publisher, wait_for
 from hub.queries import MAX_LIMIT, CaseFilter, PageRequest, find_case, licenses_of, list_cases
 from hub.queries.holders import holder_id
 from hub.settings import load_settings
 from projections.tables import CaseStatus
 
+SOURCE = "onewindow-cli"
+PURPOSE = "command line query"
 _LIMIT = click.option(
     "--limit", default=50, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="At most."
 )
@@ -90,7 +101,7 @@ def licenses(holder: str, limit: int, as_json: bool) -> None:
     """List the licenses a holder has, every version, with status and validity."""
     with sessions() as conn:
         found = licenses_of(conn, holder_id(holder), PageRequest(limit=limit))
-        shown = released(found, f"query licenses {holder}")
+        shown = released(found, "query licenses")  # the holder is in the event, sealed
     if as_json:
         emit_json(shown)
         return
@@ -164,6 +175,27 @@ def sessions() -> Iterator[Connection]:
 
 
 def released(answer: BaseModel | Sequence[BaseModel], resource: str) -> Any:
-    """The answer as JSON-ready data, masked and recorded as the API would."""
-    caller = Caller(accessor=getpass.getuser(), department=None, purpose="command line query")
-    return Disclosure(caller, (), log_access, resource).release(answer)
+    """The answer as JSON-ready data, masked as the API would, once its accesses are recorded."""
+    caller = Caller(accessor=getpass.getuser(), department=None, purpose=PURPOSE)
+    accesses: list[DataAccessed] = []
+    shown = Disclosure(caller, (), accesses.append, resource).release(answer)
+    record(accesses)
+    return shown
+
+
+def record(accesses: Sequence[DataAccessed]) -> None:
+    """Publish ``accesses`` to the access topic and wait until the broker confirmed them."""
+    if not accesses:
+        return
+    try:
+        settings = broker_settings(None)
+    except SettingsError:
+        raise SettingsError(
+            f"this answer names someone, and the read must be recorded: {NO_BROKER}"
+        ) from None
+    with Publisher.from_settings(settings) as publisher:
+        sent = [
+            publisher.publish(access.model_copy(update={"source": SOURCE})) for access in accesses
+        ]
+        for delivery in sent:
+            wait_for(delivery)
