@@ -152,6 +152,10 @@ class SignatureCheck(View):
     checked: bool
     valid: bool | None
     detail: str
+    holder_erased: bool = Field(
+        default=False,
+        description="The holder was erased: the seal is checked over the fields naming no one",
+    )
 
 
 class Verification(View):
