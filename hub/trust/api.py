@@ -26,7 +26,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 
 from hub.api import deps
 from hub.api.context import ApiContext
@@ -40,8 +40,8 @@ from hub.settings import HubSettings
 from hub.trust.agreements import PERSONAL_FIELDS, PUBLIC, Agreements, load_agreements
 from hub.trust.identities import Identities
 from hub.trust.keys import DepartmentKeys
-from hub.trust.signing import seal_problems
-from hub.trust.tables import license_seals
+from hub.trust.signing import check_seal, stored_seals
+from hub.trust.tables import license_public_seals, license_seals
 
 BEARER = "bearer "
 BEARER_SCHEME = {
@@ -144,12 +144,16 @@ def seal_checker(
     """
 
     def check(found: LicenseView) -> SignatureCheck:
-        seal = _seal_of(bind, found.license_id)
+        seal, public = _seals_of(bind, found.license_id)
         if seal is None and not require_seal:
             return SignatureCheck(checked=False, valid=None, detail="the license carries no seal")
-        problems = seal_problems(keys, face_of(found), seal)
-        detail = problems[0] if problems else f"sealed by {found.issuer}"
-        return SignatureCheck(checked=True, valid=not problems, detail=detail)
+        result = check_seal(keys, face_of(found), seal, public)
+        return SignatureCheck(
+            checked=result.checked,
+            valid=not result.problems if result.checked else None,
+            detail=result.detail,
+            holder_erased=result.holder_erased,
+        )
 
     return check
 
@@ -157,18 +161,18 @@ def seal_checker(
 def command_line_seals(conn: Connection, settings: HubSettings) -> SignatureChecker:
     """The seal check of ``onewindow license verify``: unsealed licenses are not checked."""
     license_seals.create(conn, checkfirst=True)
+    license_public_seals.create(conn, checkfirst=True)
     return seal_checker(conn, DepartmentKeys(settings.data_dir / "keys"), require_seal=False)
 
 
-def _seal_of(bind: Engine | Connection, license_id: str) -> dict[str, Any] | None:
-    query = select(license_seals).where(license_seals.c.license_id == license_id)
+def _seals_of(
+    bind: Engine | Connection, license_id: str
+) -> tuple[dict[str, Any] | None, str | None]:
     with database_errors("cannot read the license seals"):
         if isinstance(bind, Engine):
             with bind.connect() as conn:
-                found = conn.execute(query).mappings().first()
-        else:
-            found = bind.execute(query).mappings().first()
-    return dict(found) if found is not None else None
+                return stored_seals(conn, license_id)
+        return stored_seals(bind, license_id)
 
 
 def face_of(found: LicenseView) -> dict[str, Any]:

@@ -31,7 +31,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from hub.registry.base import SchemaRegistry
 from hub.serde import Decoded, Deserializer, SerializableEvent, Serializer
@@ -44,12 +44,18 @@ RESIDENT = "RESIDENT_ID"
 PSEUDONYM = "psn:"
 ERASED = "[erased]"
 FACE_FIELDS = "face_fields"
+_ERASED_ID = "[erased:"
 Record = dict[str, Any]
 
 
 def erased_id(key_id: str) -> str:
     """The tombstone that replaces an erased person's identity number."""
-    return f"[erased:{key_id}]"
+    return f"{_ERASED_ID}{key_id}]"
+
+
+def is_erased(value: object) -> TypeGuard[str]:
+    """Whether ``value`` is the tombstone of an erased person's identity number."""
+    return isinstance(value, str) and value.startswith(_ERASED_ID) and value.endswith("]")
 
 
 def pseudonym(key_id: str) -> str:

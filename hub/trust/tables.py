@@ -43,6 +43,15 @@ license_seals = Table(
     Column("signature", String, nullable=False),
 )
 
+# The issuer's signature over a version's fields that name no person (see hub.trust.signing),
+# the one part of the seal that can still be checked once the holder was erased.
+license_public_seals = Table(
+    "license_public_seals",
+    trust_metadata,
+    Column("license_id", String, primary_key=True),
+    Column("signature", String, nullable=False),
+)
+
 status_indices = Table(
     "status_indices",
     trust_metadata,

@@ -23,7 +23,9 @@ from hub.events.licenses import LicenseRevoked
 from hub.identifiers import mask
 from hub.settings import load_settings
 from hub.trust.api import Trust, install_trust
+from hub.trust.erasure import erase_person
 from hub.trust.identities import Identities
+from hub.trust.keystore import PersonKeys
 from hub.trust.signing import LicenseSealer
 from hub.trust.statuslist import bit_of, status_index, verify_proof
 from projections.engine import Projector
@@ -196,6 +198,7 @@ def test_verification_checks_the_seal(client: TestClient, engine: Engine, person
         "checked": True,
         "valid": True,
         "detail": "sealed by " + answer["issuer"],
+        "holder_erased": False,
     }
     assert answer["valid_today"] is True
     with engine.begin() as conn:
@@ -271,3 +274,26 @@ def test_a_verifier_finds_the_entries_and_the_keys(
     assert client.get("/api/v1/keys/..%2F..%2Fetc").status_code == 404
     assert client.get("/api/v1/keys/NOSUCH").status_code == 404
     assert client.get("/api/v1/status-lists/entries/NOPE").status_code == 404
+
+
+def test_an_erased_holders_license_is_not_called_tampered(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'hub.db'}")
+    events = list(event_stream(seed=11, cases=8))
+    Projector(engine).apply(events)
+    settings = load_settings(data_dir=tmp_path)
+    trust = Trust.from_settings(settings, engine)
+    LicenseSealer(engine, trust.keys).handle(events, datetime.now(UTC))
+    held = select(licenses.c.license_id, licenses.c.holder_id_number).limit(1)
+    with engine.connect() as conn:
+        of_a_person = licenses.c.holder_id_type == "RESIDENT_ID"
+        license_id, holder = conn.execute(held.where(of_a_person)).one()
+    erase_person(engine, holder, PersonKeys(engine))
+    client = TestClient(install_trust(create_app(settings, engine), trust))
+
+    answer = client.get(f"/api/v1/licenses/{license_id}/verification").json()
+
+    engine.dispose()
+    assert answer["signature"]["holder_erased"] is True
+    assert answer["signature"]["valid"] is True
+    assert answer["signature"]["detail"].startswith("the holder was erased")
+    assert "does not match" not in str(answer)

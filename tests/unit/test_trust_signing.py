@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,8 +17,16 @@ from hub.errors import ValidationError
 from hub.events.base import IdentifierType
 from hub.events.licenses import LicenseIssued, LicenseRevoked, LicenseSuspended
 from hub.identifiers import generate_license_id
+from hub.trust.erasure import erase_person
 from hub.trust.keys import DepartmentKeys
-from hub.trust.signing import LicenseSealer, canonical, verify_license
+from hub.trust.keystore import PersonKeys
+from hub.trust.signing import (
+    PUBLIC_TAMPERED,
+    LicenseSealer,
+    canonical,
+    public_canonical,
+    verify_license,
+)
 from hub.trust.statuslist import (
     LIST_SIZE,
     assign_index,
@@ -26,7 +35,7 @@ from hub.trust.statuslist import (
     status_list_credential,
     verify_proof,
 )
-from hub.trust.tables import license_seals, status_indices
+from hub.trust.tables import license_public_seals, license_seals, status_indices
 from projections.engine import Projector
 from projections.processors.issuance import issuer_code
 from projections.tables import licenses
@@ -215,24 +224,38 @@ def _indices(engine: Engine, events: list[LicenseIssued]) -> list[int]:
     return [index for index in found if index is not None]
 
 
-def test_license_verify_command_checks_the_seal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def file_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The database of a hub in ``tmp_path``, as ``onewindow license verify`` finds it."""
     monkeypatch.setenv("ONEWINDOW_DATA_DIR", str(tmp_path))
-    file_engine = create_engine(f"sqlite:///{tmp_path / 'onewindow.db'}")
+    engine = create_engine(f"sqlite:///{tmp_path / 'onewindow.db'}")
+    yield engine
+    engine.dispose()
+
+
+def stored_in(engine: Engine, data_dir: Path) -> LicenseIssued:
     license_ = issued()
-    store(file_engine, LicenseSealer(file_engine, DepartmentKeys(tmp_path / "keys")), license_)
+    store(engine, LicenseSealer(engine, DepartmentKeys(data_dir / "keys")), license_)
+    return license_
+
+
+def test_license_verify_command_checks_the_seal(file_engine: Engine, tmp_path: Path) -> None:
+    license_ = stored_in(file_engine, tmp_path)
     run = CliRunner()
     sealed = json.loads(
         run.invoke(cli, ["license", "verify", license_.license_id, "--json"]).stdout
     )
-    assert sealed["signature"] == {"checked": True, "valid": True, "detail": "sealed by MR"}
+    assert sealed["signature"] == {
+        "checked": True,
+        "valid": True,
+        "detail": "sealed by MR",
+        "holder_erased": False,
+    }
     with file_engine.begin() as conn:
         conn.execute(update(licenses).values(holder_name="李四"))
     tampered = run.invoke(cli, ["license", "verify", license_.license_id, "--json"])
     assert tampered.exit_code == 1
     assert json.loads(tampered.stdout)["signature"]["valid"] is False
-    file_engine.dispose()
 
 
 def test_a_full_status_list_is_named(engine: Engine, sealer: LicenseSealer) -> None:
@@ -243,3 +266,40 @@ def test_a_full_status_list_is_named(engine: Engine, sealer: LicenseSealer) -> N
         assign_index(conn, "one-too-many")
     with engine.connect() as conn:
         assert assign_index(conn, "L7") == 7
+
+
+def test_an_erased_holders_license_says_so_and_still_checks_the_rest(
+    file_engine: Engine, tmp_path: Path
+) -> None:
+    license_ = stored_in(file_engine, tmp_path)
+    erase_person(file_engine, license_.holder_id_number, PersonKeys(file_engine))
+    verify = ["license", "verify", license_.license_id, "--json"]
+
+    erased = CliRunner().invoke(cli, verify)
+
+    assert erased.exit_code == 0, erased.output
+    signature = json.loads(erased.stdout)["signature"]
+    assert (signature["checked"], signature["valid"], signature["holder_erased"]) == (
+        True,
+        True,
+        True,
+    )
+    assert signature["detail"].startswith("the holder was erased")
+    assert "the holder was erased" in CliRunner().invoke(cli, verify[:-1]).stdout
+    with file_engine.begin() as conn:
+        conn.execute(update(licenses).values(valid_from=date(2020, 1, 1)))
+    tampered = json.loads(CliRunner().invoke(cli, verify).stdout)["signature"]
+    assert tampered["valid"] is False
+    assert tampered["detail"] == PUBLIC_TAMPERED
+    with file_engine.begin() as conn:
+        conn.execute(license_public_seals.delete())
+    older = json.loads(CliRunner().invoke(cli, verify).stdout)["signature"]
+    assert (older["checked"], older["valid"], older["holder_erased"]) == (False, None, True)
+
+
+def test_the_seal_over_the_fields_naming_no_one_leaves_the_person_out() -> None:
+    signed = public_canonical(issued().model_dump(mode="python")).decode()
+    assert "11010519491231002X" not in signed
+    assert "张三" not in signed
+    assert "餐饮服务" not in signed
+    assert "经营范围" in signed
