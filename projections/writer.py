@@ -14,6 +14,7 @@ values, at close to raw-driver speed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert
@@ -27,7 +28,6 @@ _UPSERT_DIALECTS: dict[str, Callable[[Table], Any]] = {
     "sqlite": sqlite.insert,
     "postgresql": postgresql.insert,
 }
-Processor = Callable[[Any], Any] | None
 
 
 class BulkWriter:
@@ -39,9 +39,13 @@ class BulkWriter:
         self.sql = str(compiled)
         self.table_name = table.name
         self.names = [column.name for column in table.columns]
-        self._processors: list[tuple[str, Processor]] = [
-            (column.name, column.type.dialect_impl(dialect).bind_processor(dialect))
-            for column in table.columns
+        # A tuple of the row's values in column order, even for a table of one column.
+        self._values = itemgetter(*self.names) if len(self.names) > 1 else _single(self.names[0])
+        # Only the columns whose type converts values (dates, JSON…); the rest pass as they are.
+        self._processors: list[tuple[int, Callable[[Any], Any]]] = [
+            (index, processor)
+            for index, column in enumerate(table.columns)
+            if (processor := column.type.dialect_impl(dialect).bind_processor(dialect))
         ]
         # qmark/format drivers (sqlite3) take tuples; named ones (psycopg's pyformat) dicts.
         self._positional = compiled.positiontup is not None
@@ -50,19 +54,27 @@ class BulkWriter:
 
     def write(self, conn: Connection, rows: Iterable[Row]) -> int:
         """Send ``rows`` (dicts with every column) in one ``executemany``; returns their count."""
-        processors = self._processors
-        if self._positional:
-            params: list[Any] = [
-                tuple(p(row[name]) if p else row[name] for name, p in processors) for row in rows
-            ]
-        else:
-            params = [
-                {name: p(row[name]) if p else row[name] for name, p in processors} for row in rows
-            ]
+        params: list[Any] = [self._parameters(row) for row in rows]
+        if not self._positional:
+            params = [dict(zip(self.names, values, strict=True)) for values in params]
         if params:
             with database_errors(f"cannot write to {self.table_name}"):
                 conn.exec_driver_sql(self.sql, params)
         return len(params)
+
+    def _parameters(self, row: Row) -> tuple[Any, ...]:
+        """The values of ``row`` in column order, converted for the driver where needed."""
+        values: tuple[Any, ...] = self._values(row)
+        if not self._processors:
+            return values
+        converted = list(values)
+        for index, processor in self._processors:
+            converted[index] = processor(converted[index])
+        return tuple(converted)
+
+
+def _single(name: str) -> Callable[[Row], tuple[Any]]:
+    return lambda row: (row[name],)
 
 
 def _upsert(table: Table, dialect: Dialect, key_columns: tuple[str, ...]) -> Any:
