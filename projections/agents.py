@@ -9,7 +9,7 @@ broker) happens before its offsets can be committed: at least once, and idempote
 event id downstream::
 
     context = AgentContext(deserializer, publisher)
-    attach_projections(app, [Projector(engine, name) for name in PROJECTIONS], context)
+    attach_projections(app, [Projector(engine)], context)
     for processor in processors:
         attach_processor(app, processor, context)
 
@@ -118,7 +118,7 @@ def attach_projections(
 
     One agent rather than one per read model: faust hands each message to every agent of
     its topic, and on the embedded broker those deliveries, not the SQL, bound the rate.
-    Each read model still applies the batch in a transaction of its own.
+    The worker passes one projector for all read models, so a batch is one transaction.
     """
     topics = sorted({name for projector in projectors for name in projection_topics(projector)})
     topic = app.topic(*topics, key_type=bytes, value_type=bytes)

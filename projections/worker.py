@@ -33,7 +33,6 @@ from projections.agents import AgentContext, attach_processor, attach_projection
 from projections.app import APP_ID, create_app
 from projections.engine import Projector
 from projections.processors.base import Processor
-from projections.registry import PROJECTIONS
 
 
 @dataclass
@@ -79,8 +78,8 @@ def build_worker(
     app = create_app(settings, settings.kafka.bootstrap_servers, app_id, session_timeout)
     worker = Worker(app, context, engine)
     app.on_partitions_assigned.connect(worker._on_assigned)
-    projectors = [Projector(engine, name) for name in PROJECTIONS]
-    worker.agents.append(attach_projections(app, projectors, context))
+    # One projector for every read model: one transaction, one lock and one commit per batch.
+    worker.agents.append(attach_projections(app, [Projector(engine)], context))
     if processors is None:  # the license sealer needs the data dir, for the departments' keys
         processors = [*default_processors(engine), LicenseSealer.from_settings(settings, engine)]
     worker.agents += [attach_processor(app, processor, context) for processor in processors]

@@ -38,7 +38,6 @@ def faust_seconds(
     from projections.agents import AgentContext, attach_projections
     from projections.app import create_app
     from projections.engine import Projector
-    from projections.registry import PROJECTIONS
     from projections.worker import Worker, run_worker
 
     with EmbeddedBroker(topics=declared_topics()) as broker:
@@ -48,7 +47,7 @@ def faust_seconds(
         engine = create_engine_for(f"sqlite:///{tmp / 'faust.db'}")
         app = create_app(settings, bootstrap, f"bench-{uuid.uuid4().hex[:8]}")
         context = AgentContext(Deserializer(registry), Publisher(bootstrap))
-        attach_projections(app, [Projector(engine, name) for name in PROJECTIONS], context)
+        attach_projections(app, [Projector(engine)], context)
         watch = _Watch(lambda: tracked_records(engine), tracked)
         app.on_rebalance_complete.connect(watch.rebalanced)
         app.task(watch.until_done)

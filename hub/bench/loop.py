@@ -66,10 +66,9 @@ class PlainLoop:
     def timed(self, messages: list[RawMessage], url: str) -> LoopRun:
         """Run over ``messages`` into a new database at ``url``, timed and recorded."""
         from projections.engine import Projector
-        from projections.registry import PROJECTIONS
 
         engine = create_engine_for(url)
-        projectors = [Projector(engine, name) for name in PROJECTIONS]  # tables made here
+        projectors = [Projector(engine)]  # as the worker has it; the tables are made here
         recorder = _Recorder(engine)
         started = time.perf_counter()
         self._run(projectors, messages)
