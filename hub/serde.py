@@ -1,7 +1,8 @@
 """Message values in the Confluent wire format: magic byte 0, 4-byte schema id, Avro binary.
 
 Each schema is parsed once and cached by id (decoding) or event name (encoding); the
-per-message path is one dict lookup, one fastavro call and, for old data, one upcast::
+per-message path is one dict lookup, one call of the writer compiled for the schema (see
+:mod:`hub.avro`) or of fastavro's reader and, for old data, one upcast::
 
     >>> from hub.registry import EmbeddedRegistry
     >>> registry = EmbeddedRegistry()
@@ -10,8 +11,10 @@ per-message path is one dict lookup, one fastavro call and, for old data, one up
     True
 
 Two encode paths: :meth:`Serializer.encode` validates the record against the schema first
-and names the offending field; ``validate=False`` (used by :meth:`Serializer.encode_event`,
-whose pydantic model has already checked every field) skips that walk and is the hot path.
+and names the offending field; ``validate=False`` trusts a record already checked.
+:meth:`Serializer.encode_event`, whose pydantic model has already checked every field and
+mirrors its schema, is the hot path: the model's attributes are encoded as they are,
+without a record dumped first.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import fastavro
 from fastavro.validation import ValidationError as AvroValidationError
 from fastavro.validation import validate as avro_validate
 
+from hub.avro import Write, compile_writer
 from hub.errors import SerializationError, UnknownSchemaError
 from hub.registry.base import SchemaRegistry, subject_for
 from hub.registry.files import SchemaFile, current_files, event_and_version
@@ -37,7 +41,6 @@ if TYPE_CHECKING:
 
 MAGIC = 0
 HEADER = struct.Struct(">BI")
-_write = fastavro.schemaless_writer
 _read = fastavro.schemaless_reader
 
 
@@ -69,30 +72,33 @@ class Decoded:
         return model_for(self.event_name).from_record(self.record)
 
 
+class _Writer(NamedTuple):
+    header: bytes  # the Confluent frame: magic byte and schema id
+    parsed: Any
+    record: Write  # from a dict
+    model: Write  # from the attributes of an event model
+
+
 class Serializer:
     """Encodes records of the current schema version of each event, framed with its id."""
 
     def __init__(self, registry: SchemaRegistry, schema_dir: Path = SCHEMA_DIR) -> None:
         self._registry = registry
         self._files = current_files(schema_dir)
-        self._writers: dict[str, tuple[bytes, Any]] = {}
+        self._writers: dict[str, _Writer] = {}
 
     def encode(self, event_name: str, record: dict[str, Any], *, validate: bool = True) -> bytes:
         """Frame and encode ``record``; ``validate=False`` trusts a record already checked."""
-        header, parsed = self._writers.get(event_name) or self._writer_for(event_name)
+        writer = self._writers.get(event_name) or self._writer_for(event_name)
         if validate:
-            _validate(event_name, parsed, record)
-        out = BytesIO()
-        out.write(header)
-        try:
-            _write(out, parsed, record)
-        except Exception as exc:  # fastavro's writer raises many types for a bad datum
-            raise SerializationError(f"{event_name} record does not fit its schema: {exc}") from exc
-        return out.getvalue()
+            _validate(event_name, writer.parsed, record)
+        return _framed(event_name, writer.header, writer.record, record)
 
     def encode_event(self, event: SerializableEvent) -> bytes:
-        """Encode a validated event model (the fast path: no second validation)."""
-        return self.encode(event.event_name, event.to_record(), validate=False)
+        """Encode a validated event model (the fast path: no second validation, no dump)."""
+        name = event.event_name
+        writer = self._writers.get(name) or self._writer_for(name)
+        return _framed(name, writer.header, writer.model, event)
 
     def key_of(self, event: SerializableEvent) -> str:
         """The Kafka key (and CloudEvents subject) of ``event``: its aggregate id."""
@@ -100,18 +106,23 @@ class Serializer:
 
     def schema_id(self, event_name: str) -> int:
         """The registry id of the current schema of ``event_name``."""
-        header, _ = self._writers.get(event_name) or self._writer_for(event_name)
-        return int(HEADER.unpack(header)[1])
+        writer = self._writers.get(event_name) or self._writer_for(event_name)
+        return int(HEADER.unpack(writer.header)[1])
 
     def parsed_schema(self, event_name: str) -> Any:
         """The fastavro-parsed current schema of ``event_name``, as the encoder uses it."""
-        _, parsed = self._writers.get(event_name) or self._writer_for(event_name)
-        return parsed
+        return (self._writers.get(event_name) or self._writer_for(event_name)).parsed
 
-    def _writer_for(self, event_name: str) -> tuple[bytes, Any]:
+    def _writer_for(self, event_name: str) -> _Writer:
         schema_file = self._file(event_name)
         schema_id = self._registry.register(subject_for(event_name), schema_file.text)
-        writer = (HEADER.pack(MAGIC, schema_id), fastavro.parse_schema(schema_file.schema))
+        parsed = fastavro.parse_schema(schema_file.schema)
+        writer = _Writer(
+            HEADER.pack(MAGIC, schema_id),
+            parsed,
+            compile_writer(parsed),
+            compile_writer(parsed, attributes=True),
+        )
         self._writers[event_name] = writer
         return writer
 
@@ -172,6 +183,15 @@ class Deserializer:
         )
         self._readers[schema_id] = reader
         return reader
+
+
+def _framed(event_name: str, header: bytes, write: Write, datum: Any) -> bytes:
+    out = bytearray(header)
+    try:
+        write(datum, out)
+    except Exception as exc:  # a value of the wrong type fails in many ways, as in fastavro
+        raise SerializationError(f"{event_name} record does not fit its schema: {exc!r}") from exc
+    return bytes(out)
 
 
 def _read_record(reader: _Reader, data: bytes) -> dict[str, Any]:

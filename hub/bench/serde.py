@@ -1,7 +1,9 @@
 """How close the serde comes to raw fastavro on one realistic ApplicationSubmitted record.
 
 Both sides use the same parsed schema and the same record; ours adds the Confluent frame,
-the schema-id lookup, the upcast check and the :class:`~hub.serde.Decoded` value. Rounds
+the schema-id lookup, the upcast check and the :class:`~hub.serde.Decoded` value, and
+encodes with the writer compiled for the schema (:mod:`hub.avro`) rather than fastavro's
+schema-interpreting one. Rounds
 alternate between ours and the baseline and the best round of each counts, so a noisy
 neighbour slows both rather than one.
 """
