@@ -15,7 +15,8 @@ access_log         access_log                                   access
 Every event type of :mod:`hub.events` is handled by at least one projection. An event a
 projection does not list is ignored by it, deliberately: it changes none of its rows and
 leaves no tracking record there. :data:`IGNORED_EVENTS` names event types that no
-projection reads at all (none today); a new event type must be added to a projection or
+projection reads at all (the erasure notices, which only sink connectors act on); a new
+event type must be added to a projection or
 to that set, which a unit test checks.
 """
 
@@ -215,8 +216,9 @@ PROJECTIONS: dict[str, Projection] = {
     )
 }
 
-#: Event types no projection reads, on purpose.
-IGNORED_EVENTS: frozenset[str] = frozenset()
+#: Event types no projection reads, on purpose: an erasure notice is for sink connectors
+#: (hub.trust.deliveries); the hub's own read models are anonymised by the erasure itself.
+IGNORED_EVENTS: frozenset[str] = frozenset({"PersonErased"})
 
 
 def projections_named(names: str | list[str] | None = None) -> list[Projection]:
