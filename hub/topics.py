@@ -46,6 +46,7 @@ class Topic(StrEnum):
     CREDIT = "onewindow.credit"
     SUPERVISION = "onewindow.supervision"
     ACCESS = "onewindow.access"
+    ERASURES = "onewindow.erasures"
     DEADLETTER = "onewindow.deadletter"
     LICENSES_STATE = "onewindow.licenses.state"
 
@@ -120,6 +121,8 @@ REGISTRY: tuple[TopicSpec, ...] = (
     TopicSpec(Topic.CREDIT, key="subject id", partitions=3),
     TopicSpec(Topic.SUPERVISION, key="license id", partitions=3),
     TopicSpec(Topic.ACCESS, key="subject id", partitions=6),
+    # Erasure notices name no one and must reach a sink however long it was down.
+    TopicSpec(Topic.ERASURES, key="erased person's pseudonym", partitions=3),
     TopicSpec(Topic.DEADLETTER, key="original key", partitions=3, retention_ms=90 * DAY_MS),
     TopicSpec(
         Topic.LICENSES_STATE,

@@ -22,6 +22,7 @@ from hub.events.cases import CaseCompleted, CaseRated, CaseWithdrawn
 from hub.events.commitments import CommitmentBreached, CommitmentFulfilled, CommitmentMade
 from hub.events.credit import CreditRecorded
 from hub.events.deadlines import DeadlineOverdue, DeadlineWarned
+from hub.events.erasure import PersonErased
 from hub.events.licenses import (
     LicenseCancelled,
     LicenseChanged,
@@ -81,6 +82,7 @@ EVENT_MODELS: dict[str, type[Event]] = {
         DeadlineWarned,
         DeadlineOverdue,
         DataAccessed,
+        PersonErased,
     )
 }
 

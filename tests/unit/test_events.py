@@ -172,6 +172,7 @@ EXPECTED_TOPICS = {
     Topic.CREDIT: ("Credit",),
     Topic.SUPERVISION: ("Supervision", "Inspection"),
     Topic.ACCESS: ("DataAccessed",),
+    Topic.ERASURES: ("PersonErased",),
 }
 EXPECTED_KEYS = {
     Topic.APPLICATIONS: "case_id",
@@ -180,6 +181,7 @@ EXPECTED_KEYS = {
     Topic.CREDIT: "subject_id_number",
     Topic.SUPERVISION: "license_id",
     Topic.ACCESS: "subject_id_number",
+    Topic.ERASURES: "pseudonym",
 }
 
 

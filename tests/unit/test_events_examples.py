@@ -229,6 +229,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "resource": "material:ID_CARD_COPY",
         "case_id": CASE,
     },
+    "PersonErased": {
+        "pseudonym": "psn:5f0c2a9e1b7d4c63",
+        "tombstone": "[erased:5f0c2a9e1b7d4c63]",
+        "connector": "connector-bank-mirror",
+        "department": "BANK",
+        "event_ids": ("4f1b8c2e-0000-4000-8000-000000000001",),
+        "aggregate_ids": (LICENSE,),
+    },
 }
 
 

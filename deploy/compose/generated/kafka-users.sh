@@ -35,6 +35,7 @@ allow onewindow-archiver --topic onewindow.access --resource-pattern-type litera
 allow onewindow-archiver --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-archiver --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-archiver --topic onewindow.deadletter --resource-pattern-type literal --operation Describe --operation Read
+allow onewindow-archiver --topic onewindow.erasures --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-archiver --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-archiver --topic onewindow.licenses.state --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-archiver --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Read
@@ -58,13 +59,17 @@ allow onewindow-connector-file-import --topic onewindow.materials --resource-pat
 allow onewindow-connector-file-import --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
 user onewindow-connector-webhook
 allow onewindow-connector-webhook --topic onewindow.deadletter --resource-pattern-type literal --operation Describe --operation Write
+allow onewindow-connector-webhook --topic onewindow.erasures --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-connector-webhook --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-connector-webhook --group connector-webhook --resource-pattern-type literal --operation Read
+user onewindow-eraser
+allow onewindow-eraser --topic onewindow.erasures --resource-pattern-type literal --operation Describe --operation Write
 user onewindow-provisioner
 allow onewindow-provisioner --topic onewindow.access --resource-pattern-type literal --operation Describe --operation Create --operation Alter --operation DescribeConfigs --operation AlterConfigs
 allow onewindow-provisioner --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Create --operation Alter --operation DescribeConfigs --operation AlterConfigs
 allow onewindow-provisioner --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Create --operation Alter --operation DescribeConfigs --operation AlterConfigs
 allow onewindow-provisioner --topic onewindow.deadletter --resource-pattern-type literal --operation Describe --operation Create --operation Alter --operation DescribeConfigs --operation AlterConfigs
+allow onewindow-provisioner --topic onewindow.erasures --resource-pattern-type literal --operation Describe --operation Create --operation Alter --operation DescribeConfigs --operation AlterConfigs
 allow onewindow-provisioner --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Create --operation Alter --operation DescribeConfigs --operation AlterConfigs
 allow onewindow-provisioner --topic onewindow.licenses.state --resource-pattern-type literal --operation Describe --operation Create --operation Alter --operation DescribeConfigs --operation AlterConfigs
 allow onewindow-provisioner --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Create --operation Alter --operation DescribeConfigs --operation AlterConfigs
