@@ -25,7 +25,9 @@ from typing import ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hub.errors import ConnectorError
 from hub.events import EVENT_MODELS, Event
+from hub.events.erasure import PersonErased
 from hub.publisher import Delivery
 from hub.serde import Serializer
 
@@ -196,3 +198,17 @@ class Sink(Connector[C]):
     @abstractmethod
     def flush(self) -> None:
         """Make everything written so far durable; called before offsets are committed."""
+
+    def erase(self, notice: PersonErased) -> None:
+        """Erase from the target what this sink delivered of an erased person.
+
+        Called, after ``flush``, for each :class:`~hub.events.erasure.PersonErased`
+        addressed to this connector's consumer group: ``notice.event_ids`` are the events
+        naming the person that it delivered, ``notice.aggregate_ids`` their case and
+        license ids. Idempotent: a notice can come again. The default cannot erase, and
+        says so: the runner dead-letters the notice with this reason, for someone to act.
+        """
+        raise ConnectorError(
+            f"{type(self).__name__} cannot erase delivered copies: erase events "
+            f"{', '.join(notice.event_ids)} from the target by hand"
+        )

@@ -13,6 +13,7 @@ and the connector's settings as a mapping::
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -22,14 +23,16 @@ from connectors.base import Sink, SinkConfig, Source, SourceConfig
 from connectors.config import load_config
 from connectors.registry import connector_class
 from connectors.running.loop import Runner, RunStats
-from connectors.running.sink import SinkRunner
+from connectors.running.sink import SinkRunner, group_of
 from connectors.running.source import SourceRunner
+from hub.db import create_engine_for
 from hub.errors import SettingsError
 from hub.publisher import Publisher
 from hub.registry import registry_from_settings
 from hub.settings import HubSettings, KafkaSettings
+from hub.trust.deliveries import DeliveryLedger
 from hub.trust.sealing import deserializer_for, serializer_for
-from hub.trust.sinks import agreed
+from hub.trust.sinks import Delivered, agreed
 
 ConfigSource = Path | Mapping[str, Any]
 
@@ -55,13 +58,21 @@ def build_runner(
             yield SourceRunner(connector, validated, publisher, serializer, name)
         elif isinstance(connector, Sink) and isinstance(validated, SinkConfig):
             deserializer = deserializer_for(settings, registry)
-            sink = agreed(connector, validated, publisher)
+            sink = agreed(connector, validated, publisher, _ledger(settings, validated, name))
             yield SinkRunner(sink, validated, broker, deserializer, publisher, name)
         else:
             raise SettingsError(
                 f"connector {name!r}: {cls.config_model.__name__} is not a "
                 "SourceConfig or SinkConfig"
             )
+
+
+def _ledger(settings: HubSettings, config: SinkConfig, name: str) -> Delivered | None:
+    """Where a department sink notes what it delivered of whom, for erasure notices."""
+    if config.department is None:
+        return None  # delivered as it is, outside the agreements: see docs/connectors.md
+    ledger = DeliveryLedger(create_engine_for(settings.effective_database_url))
+    return functools.partial(ledger.record, group_of(config, name), config.department)
 
 
 def run_connector(

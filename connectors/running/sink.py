@@ -5,13 +5,18 @@ Messages that are not valid events are dead-lettered by the shared decoder
 ``Sink.write`` in log order. A batch that fails for good is written again event by event,
 so only the events that really fail are dead-lettered, each with the reason. ``flush``
 comes before the commit: a crash before it means the batch is delivered again.
+
+Every sink also reads ``onewindow.erasures``: a :class:`~hub.events.erasure.PersonErased`
+addressed to its consumer group goes to ``Sink.erase`` after the flush; one it cannot
+act on (the default ``erase``) is dead-lettered with the reason, so none is lost.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
@@ -23,9 +28,11 @@ from hub.broker.clients import consumer_config
 from hub.consuming import RawMessage, Received, RecentEventIds, receive
 from hub.deadletter import DeadLetterRouter
 from hub.errors import BrokerError, ConnectorError
+from hub.events.erasure import PersonErased
 from hub.publisher import Publisher, wait_for
 from hub.serde import Deserializer
 from hub.settings import KafkaSettings
+from hub.topics import Topic
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +57,13 @@ class SinkRunner(Runner):
     ) -> None:
         super().__init__(name, 0.0)
         self.sink, self.config, self._deserializer = sink, config, deserializer
-        self.group_id = config.group_id or f"connector-{name}"
+        self.group_id = group_of(config, name)
         self._router = DeadLetterRouter(publisher, consumer=self.group_id)
         self._seen = RecentEventIds()
         self._sleep, self._poll_timeout = sleep, poll_timeout
         overrides = dict(consumer_overrides or {})
-        self._consumer = _consumer(connection, self.group_id, config.topics, overrides)
+        topics = list(dict.fromkeys([*config.topics, Topic.ERASURES]))
+        self._consumer = _consumer(connection, self.group_id, topics, overrides)
         self._closed = False
 
     def start(self) -> None:
@@ -68,11 +76,13 @@ class SinkRunner(Runner):
         messages = [RawMessage.from_kafka(m) for m in found if m.error() is None]
         if not messages:
             return 0
-        fresh = self._fresh(messages)
+        fresh, notices = self._fresh(messages)
         self._deliver(fresh)
         with_retries(self.sink.flush, self.config.retry, f"{self.name}: flush", self._sleep)
+        for notice in notices:
+            self._attempt(notice, self._erase)
         self._commit(messages)
-        for received in fresh:
+        for received in [*fresh, *notices]:
             self._seen.add(received.event_id)
         return len(messages)
 
@@ -112,16 +122,24 @@ class SinkRunner(Runner):
         finally:
             self._consumer.close()
 
-    def _fresh(self, messages: Sequence[RawMessage]) -> list[Received]:
-        """The subscribed, not yet seen events; bad messages are dead-lettered on the way."""
-        fresh = []
+    def _fresh(self, messages: Sequence[RawMessage]) -> tuple[list[Received], list[Received]]:
+        """The subscribed events and the erasure notices to this sink, not yet seen.
+
+        Bad messages are dead-lettered on the way.
+        """
+        fresh, notices = [], []
         for message in messages:
             received = receive(message, self._deserializer, self._router)
             if received is None:
                 self.stats.dead_lettered += 1
-            elif received.event_id not in self._seen and self.config.wants(received.event):
+            elif received.event_id in self._seen:
+                continue
+            elif isinstance(received.event, PersonErased):
+                if received.event.connector == self.group_id:
+                    notices.append(received)
+            elif message.topic in self.config.topics and self.config.wants(received.event):
                 fresh.append(received)
-        return fresh
+        return fresh, notices
 
     def _deliver(self, batch: Sequence[Received]) -> None:
         if len(batch) > 1:
@@ -131,15 +149,21 @@ class SinkRunner(Runner):
             except ConnectorError as exc:
                 logger.warning("%s: batch failed (%s); writing event by event", self.name, exc)
         for received in batch:
-            self._deliver_one(received)
+            self._attempt(received, lambda one: self._write([one]))
 
-    def _deliver_one(self, received: Received) -> None:
+    def _attempt(self, received: Received, action: Callable[[Received], None]) -> None:
+        """``action(received)``; dead-lettered with the reason when it can never succeed."""
         try:
-            self._write([received])
+            action(received)
         except ConnectorError as exc:
             logger.warning("%s: dead-lettering %s: %s", self.name, received.event_id, exc)
             wait_for(self._router.route(received.message, exc))
             self.stats.dead_lettered += 1
+
+    def _erase(self, received: Received) -> None:
+        if isinstance(received.event, PersonErased):
+            erase = functools.partial(self.sink.erase, received.event)
+            with_retries(erase, self.config.retry, f"{self.name}: erase", self._sleep)
 
     def _write(self, batch: Sequence[Received]) -> None:
         events = [received.event for received in batch]
@@ -157,6 +181,11 @@ class SinkRunner(Runner):
             self._consumer.commit(offsets=offsets, asynchronous=False)
         except KafkaException as exc:
             raise BrokerError(f"{self.name}: cannot commit offsets {offsets}: {exc}") from exc
+
+
+def group_of(config: SinkConfig, name: str) -> str:
+    """The consumer group of sink ``name``: the configured one, else ``connector-NAME``."""
+    return config.group_id or f"connector-{name}"
 
 
 def _consumer(

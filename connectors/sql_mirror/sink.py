@@ -5,7 +5,9 @@ status ``valid``; a change or renewal under a new id marks the predecessor
 ``superseded``); suspension, revocation, cancellation and expiry set its status. Only
 licenses of the configured types are kept. ``write`` buffers, ``flush`` applies the
 buffer in one transaction together with the ids of the events it applied, so a batch
-delivered again changes nothing. SQLite and PostgreSQL alike (:mod:`hub.db`).
+delivered again changes nothing. An erasure notice deletes the rows of the licenses it
+names (by license id, or by the event that last wrote them). SQLite and PostgreSQL alike
+(:mod:`hub.db`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from connectors.sql_mirror.table import mirror_tables
 from hub.db import create_engine_for, database_errors, insert_ignore, upsert
 from hub.errors import ConnectorError, DatabaseError, RetriableError
 from hub.events import Event
+from hub.events.erasure import PersonErased
 from hub.events.licenses import LicenseEvent, LicenseExpired, LicenseVersionEvent
 from hub.topics import Topic
 
@@ -77,6 +80,17 @@ class SqlMirrorSink(Sink[SqlMirrorConfig]):
             raise RetriableError(str(exc)) from exc
         self._buffer.clear()
 
+    def erase(self, notice: PersonErased) -> None:
+        """Delete the mirrored licenses of the erased person; a database failure is retried."""
+        licenses, _ = self._tables
+        named = licenses.c.license_id.in_(notice.aggregate_ids)
+        written = licenses.c.last_event_id.in_(notice.event_ids)
+        try:
+            with database_errors("sql-mirror erase"), self._started().begin() as conn:
+                conn.execute(licenses.delete().where(named | written))
+        except DatabaseError as exc:
+            raise RetriableError(str(exc)) from exc
+
     def stop(self) -> None:
         """Drop what was not flushed (it will be delivered again) and close the pool."""
         self._buffer.clear()
@@ -86,7 +100,7 @@ class SqlMirrorSink(Sink[SqlMirrorConfig]):
 
     def _started(self) -> Engine:
         if self._engine is None:
-            raise ConnectorError("sql-mirror: flush() before start()")
+            raise ConnectorError("sql-mirror: used before start()")
         return self._engine
 
     def _apply_once(self, conn: Connection, event: LicenseEvent) -> None:

@@ -6,6 +6,10 @@ the runner, waiting as long as a ``Retry-After`` header asks; any other answer (
 401) will not get better and sends the event to the dead-letter topic with the status and
 the start of the answer. Requests carry the event id as ``ce-id`` and ``Idempotency-Key``,
 so a receiver that sees one twice (a retry, a redelivery) can ignore the second.
+
+An erasure notice (:class:`~hub.events.erasure.PersonErased`) is delivered the same way,
+signed, as a CloudEvent of type ``gov.onewindow.events.PersonErased``: the receiver
+erases its copies of the events the notice lists.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from connectors.webhook.envelope import delivery_headers, structured_body
 from hub.consuming import RecentEventIds
 from hub.errors import BackpressureError, ConnectorError, RetriableError
 from hub.events import Event
+from hub.events.erasure import PersonErased
 
 RETRIABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _SHOWN_ANSWER = 200
@@ -62,6 +67,10 @@ class WebhookSink(Sink[WebhookConfig]):
 
     def flush(self) -> None:
         """Nothing is buffered: every event was acknowledged by the receiver in ``write``."""
+
+    def erase(self, notice: PersonErased) -> None:
+        """Forward the erasure notice to the department's endpoint, signed like every event."""
+        self._post(notice)
 
     def stop(self) -> None:
         """Close the HTTP client."""

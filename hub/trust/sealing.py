@@ -44,18 +44,23 @@ RESIDENT = "RESIDENT_ID"
 PSEUDONYM = "psn:"
 ERASED = "[erased]"
 FACE_FIELDS = "face_fields"
-_ERASED_ID = "[erased:"
+ERASED_ID_PREFIX = "[erased:"
 Record = dict[str, Any]
 
 
 def erased_id(key_id: str) -> str:
     """The tombstone that replaces an erased person's identity number."""
-    return f"{_ERASED_ID}{key_id}]"
+    return f"{ERASED_ID_PREFIX}{key_id}]"
 
 
 def is_erased(value: object) -> TypeGuard[str]:
     """Whether ``value`` is the tombstone of an erased person's identity number."""
-    return isinstance(value, str) and value.startswith(_ERASED_ID) and value.endswith("]")
+    return isinstance(value, str) and value.startswith(ERASED_ID_PREFIX) and value.endswith("]")
+
+
+def tombstone_key_id(tombstone: str) -> str:
+    """The key id inside the tombstone ``[erased:<key-id>]``."""
+    return tombstone.removeprefix(ERASED_ID_PREFIX).removesuffix("]")
 
 
 def pseudonym(key_id: str) -> str:

@@ -7,9 +7,11 @@ masked (identity numbers as ``110105********002X``, names as ``张**``, a person
 face fields withheld). Each person whose data goes out is recorded as a
 :class:`~hub.events.access.DataAccessed`, so deliveries appear in the access log as API
 reads do. An event addressed to a department (:func:`addressee`: its task, its inspection)
-reaches it under the agreement every department holds to process its own work. A sink's
-config names its department (``department = "BANK"``, ``purpose``) and
-``onewindow connector run`` wraps it (:func:`agreed`)::
+reaches it under the agreement every department holds to process its own work. What was
+delivered of whom goes into the :class:`~hub.trust.deliveries.DeliveryLedger`, so that an
+erasure tells this sink which of its deliveries to erase (:meth:`AgreedSink.erase` passes
+the notice on). A sink's config names its department (``department = "BANK"``,
+``purpose``) and ``onewindow connector run`` wraps it (:func:`agreed`)::
 
     bank = Recipient("BANK", "account opening")
     sink = AgreedSink(WebhookSink(), bank, load_agreements(), record)
@@ -28,6 +30,7 @@ from hub.catalogue.model import ITEM_CODE
 from hub.events import Event
 from hub.events.access import DataAccessed
 from hub.events.base import IdentifierType
+from hub.events.erasure import PersonErased
 from hub.events.supervision import SupervisionEvent
 from hub.events.tasks import TaskEvent
 from hub.identifiers import mask
@@ -37,6 +40,7 @@ from hub.trust.identities import known_department
 from hub.trust.sealing import FACE_FIELDS, personal_prefixes
 
 WITHHELD = "(withheld)"
+Delivered = Callable[[Sequence[Event]], None]
 _log = logging.getLogger(__name__)
 
 
@@ -58,11 +62,13 @@ class AgreedSink(Sink[Any]):
         recipient: Recipient,
         agreements: Agreements,
         record: Callable[[DataAccessed], None],
+        delivered: Delivered | None = None,
     ) -> None:
         self.inner = inner
         self.recipient = recipient
         self._agreements = agreements
         self._record = record
+        self._delivered = delivered
 
     def start(self, config: Any) -> None:
         """Start the inner sink."""
@@ -70,8 +76,14 @@ class AgreedSink(Sink[Any]):
 
     def write(self, batch: Sequence[Event]) -> None:
         """Deliver the granted events of ``batch``, masked as granted, and record each access."""
-        allowed = [shown for event in batch if (shown := self.disclosed(event)) is not None]
-        self.inner.write(allowed)
+        shown = {e.event_id: view for e in batch if (view := self.disclosed(e)) is not None}
+        self.inner.write(list(shown.values()))
+        if self._delivered is not None:
+            self._delivered([event for event in batch if event.event_id in shown])
+
+    def erase(self, notice: PersonErased) -> None:
+        """Hand the erasure notice to the inner sink: it names no one, so it goes as it is."""
+        self.inner.erase(notice)
 
     def flush(self) -> None:
         """Flush the inner sink."""
@@ -125,12 +137,17 @@ def _item_department(task_id: str) -> str | None:
     return item["department"] if item else None
 
 
-def agreed(sink: Sink[Any], config: SinkConfig, publisher: Publisher) -> Sink[Any]:
-    """``sink`` under the agreements of the department it names; as it is when it names none."""
+def agreed(
+    sink: Sink[Any], config: SinkConfig, publisher: Publisher, delivered: Delivered | None = None
+) -> Sink[Any]:
+    """``sink`` under the agreements of the department it names; as it is when it names none.
+
+    ``delivered`` is told which events (plain) the sink was handed, for the delivery ledger.
+    """
     if config.department is None:
         return sink
     recipient = Recipient(known_department(config.department), config.purpose)
-    return AgreedSink(sink, recipient, load_agreements(), publishing(publisher))
+    return AgreedSink(sink, recipient, load_agreements(), publishing(publisher), delivered)
 
 
 def masked(record: dict[str, Any], granted: frozenset[str]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The trust tables: credentials, seals, status-list indices, person keys, ingress receipts.
+"""The trust tables: credentials, seals, status lists, person keys, sink deliveries, receipts.
 
 They live in the hub database beside the read models but are not read models: none of
 them can be rebuilt from the log (a token's hash, a person's key), so they have their own
@@ -68,6 +68,19 @@ person_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# What each sink connector delivered of whom (hub.trust.deliveries): erasure anonymises the
+# subject like every other row, then tells each connector which of its deliveries to erase.
+sink_deliveries = Table(
+    "sink_deliveries",
+    trust_metadata,
+    Column("connector", String, primary_key=True),
+    Column("event_id", String, primary_key=True),
+    Column("subject_id_number", String, primary_key=True),
+    Column("department", String),
+    Column("aggregate_id", String),
+    Column("delivered_at", DateTime(timezone=True), nullable=False),
+    Column("notified_at", DateTime(timezone=True)),
+)
 
 ingress_receipts = Table(
     "ingress_receipts",

@@ -8,13 +8,18 @@ Used by the project's own erasure tests, and usable by anyone auditing a hub dat
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from sqlalchemy import Engine, MetaData, func, select
 
 from hub.consuming import RawMessage, read_topic
 from hub.events import Event
 from hub.events.base import IdentifierType
+from hub.events.licenses import LicenseIssued
+from hub.identifiers import generate_license_id
+from projections.processors.issuance import issuer_code
 
 
 def traces(engine: Engine, text: str) -> list[str]:
@@ -55,6 +60,23 @@ def row_counts(engine: Engine, names: Sequence[str]) -> dict[str, int]:
             name: conn.execute(select(func.count()).select_from(tables.tables[name])).scalar_one()
             for name in names
         }
+
+
+def license_of_a_person(kind: str, person: str = "11010519491231002X") -> LicenseIssued:
+    """A business license of type ``kind`` (unique per test) issued by MR to ``person``."""
+    serial = str(uuid.uuid4().int)[:10]
+    return LicenseIssued(
+        source="MR",
+        license_id=generate_license_id("BUSINESSLICENSE", issuer_code("MR"), serial),
+        license_type=kind,
+        license_name="营业执照",
+        holder_id_type=IdentifierType.RESIDENT_ID,
+        holder_id_number=person,
+        holder_name="张三",
+        issuer="MR",
+        valid_from=date(2026, 1, 1),
+        version=1,
+    )
 
 
 def first_person(events: Iterable[Event]) -> tuple[str, str, str]:

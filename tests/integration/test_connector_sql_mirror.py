@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -125,6 +125,16 @@ class TestSqlMirrorContract(SinkContract):
             ids = list(conn.execute(select(applied.c.event_id)).scalars())
         engine.dispose()
         return ids
+
+    def holds(self, workdir: Path, events: Sequence[Event]) -> bool:
+        """The applied ids stay (redeliveries are dropped by them); the license rows go."""
+        licenses, _ = mirror_tables("licenses")
+        written = licenses.c.last_event_id.in_([event.event_id for event in events])
+        engine = create_engine_for(self.url)
+        with engine.connect() as conn:
+            found = conn.execute(select(licenses.c.license_id).where(written)).first()
+        engine.dispose()
+        return found is not None
 
 
 def test_connector_run_once_mirrors_the_topic_and_stops(

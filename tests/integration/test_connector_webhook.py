@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,13 @@ class TestWebhookContract(SinkContract):
 
     def read_output(self, workdir: Path) -> Collection[str]:
         return self.receiver.ids()
+
+    def holds(self, workdir: Path, events: Sequence[Event]) -> bool:
+        """Until a signed notice listing them arrived, the department holds its copies."""
+        with self.receiver.lock:
+            told = [d["data"] for d in self.receiver.received if d["type"].endswith("PersonErased")]
+        wanted = {event.event_id for event in events}
+        return not any(wanted <= set(notice["event_ids"]) for notice in told)
 
 
 @pytest.fixture

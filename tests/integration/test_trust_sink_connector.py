@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,13 @@ from sqlalchemy import select
 from connectors.sql_mirror.table import mirror_tables
 from hub.consuming import read_topic
 from hub.db import create_engine_for
-from hub.events.base import IdentifierType
-from hub.events.licenses import LicenseIssued
-from hub.identifiers import generate_license_id, mask
+from hub.identifiers import mask
 from hub.publisher import Publisher
 from hub.registry import EmbeddedRegistry
 from hub.serde import Deserializer, Serializer
 from hub.testing.processes import ONEWINDOW
 from hub.topics import Topic
-from projections.processors.issuance import issuer_code
+from hub.trust.testing import license_of_a_person
 
 pytestmark = pytest.mark.integration
 PERSON = "11010519491231002X"
@@ -30,19 +27,7 @@ PERSON = "11010519491231002X"
 
 def test_the_bank_mirror_gets_the_name_not_the_number(tmp_path: Path, kafka_bootstrap: str) -> None:
     kind = f"TEST_{uuid.uuid4().hex[:8].upper()}"
-    serial = str(uuid.uuid4().int)[:10]
-    issued = LicenseIssued(
-        source="MR",
-        license_id=generate_license_id("BUSINESSLICENSE", issuer_code("MR"), serial),
-        license_type=kind,
-        license_name="营业执照",
-        holder_id_type=IdentifierType.RESIDENT_ID,
-        holder_id_number=PERSON,
-        holder_name="张三",
-        issuer="MR",
-        valid_from=date(2026, 1, 1),
-        version=1,
-    )
+    issued = license_of_a_person(kind, PERSON)
     with Publisher(kafka_bootstrap, Serializer(EmbeddedRegistry())) as publisher:
         publisher.publish_sync(issued)
     url = f"sqlite:///{tmp_path / 'bank.db'}"
