@@ -83,7 +83,9 @@ class ApiSettings(BaseModel):
     # /readyz fails while the processors' consumer group is more messages behind than this.
     max_processor_lag: int = Field(default=10_000, ge=0)
     # Department bearer tokens, the data-sharing agreements and license seals (hub.trust).
+    # Without them the API answers anyone, so it listens beyond loopback only with insecure.
     trust: bool = False
+    insecure: bool = False
 
 
 class TopicSettings(BaseModel):

@@ -5,6 +5,8 @@
 with ``ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS`` set it publishes every data access on
 ``onewindow.access``, and ``/readyz`` checks the broker and that the processors are at most
 ``ONEWINDOW_API__MAX_PROCESSOR_LAG`` messages behind (``onewindow_consumer_lag`` on ``/metrics``).
+Beyond loopback it serves only with ``ONEWINDOW_API__TRUST=true`` (department tokens and
+agreements), or when told ``--insecure`` (``ONEWINDOW_API__INSECURE=true``).
 """
 
 from __future__ import annotations
@@ -23,16 +25,27 @@ def api(ctx: click.Context) -> None:
 @api.command()
 @click.option("--host", help="Address to listen on (default: the api.host setting).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--insecure",
+    is_flag=True,
+    help="Serve beyond loopback without department tokens (api.insecure); not for real data.",
+)
+def serve(host: str | None, port: int | None, insecure: bool) -> None:
     """Serve the HTTP API and dashboard until interrupted."""
     from hub.api import serve as run  # loads FastAPI and uvicorn only for this command
     from hub.api.component import broker_hooks
     from hub.settings import load_settings
+    from hub.trust.api import check_exposure
 
     settings = load_settings()
     chosen = settings.api.model_copy(
-        update={"host": host or settings.api.host, "port": port or settings.api.port}
+        update={
+            "host": host or settings.api.host,
+            "port": port or settings.api.port,
+            "insecure": insecure or settings.api.insecure,
+        }
     )
+    check_exposure(chosen)
     click.echo(f"onewindow API and dashboard on http://{chosen.host}:{chosen.port}", err=True)
     if settings.kafka.embedded:  # no cluster, no access topic: data accesses go to the log
         run(settings.model_copy(update={"api": chosen}))

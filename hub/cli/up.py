@@ -25,11 +25,18 @@ def configure_logging(level: str) -> None:
 @click.command()
 @click.option("--loglevel", type=LOG_LEVELS, default="warning", show_default=True)
 def up(loglevel: str) -> None:
-    """Run the broker (embedded unless configured), archive, processors; stop with Ctrl-C."""
-    from hub.runtime import run_hub  # faust and SQLAlchemy load only when the hub runs
+    """Run the broker (embedded unless configured), archive, processors; stop with Ctrl-C.
 
+    The API listens beyond loopback only with ONEWINDOW_API__TRUST=true (or
+    ONEWINDOW_API__INSECURE=true).
+    """
+    from hub.runtime import run_hub  # faust and SQLAlchemy load only when the hub runs
+    from hub.trust.api import check_exposure
+
+    settings = load_settings()
+    check_exposure(settings.api)
     configure_logging(loglevel)
-    exit_now(run_hub(load_settings(), loglevel=loglevel))
+    exit_now(run_hub(settings, loglevel=loglevel))
 
 
 def exit_now(code: int) -> NoReturn:

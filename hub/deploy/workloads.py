@@ -170,6 +170,9 @@ def _environment(principal: Principal) -> list[Manifest]:
         "ONEWINDOW_KAFKA__SECURITY_PROTOCOL": "SASL_PLAINTEXT",
         "ONEWINDOW_KAFKA__SASL_MECHANISM": "SCRAM-SHA-512",
         "ONEWINDOW_KAFKA__SASL_USERNAME": principal.name,
+        # Production defaults: department tokens and agreements, personal fields sealed.
+        "ONEWINDOW_API__TRUST": "true",
+        "ONEWINDOW_ENCRYPT_PERSONAL_DATA": "true",
     }
     return [{"name": key, "value": value} for key, value in plain.items()] + [
         _from("ONEWINDOW_KAFKA__SASL_PASSWORD", "secretKeyRef", principal.name, "password"),

@@ -21,6 +21,7 @@ or, the same, ``ONEWINDOW_API__TRUST=true`` for ``onewindow up`` and ``onewindow
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -33,10 +34,10 @@ from hub.api.context import ApiContext
 from hub.api.disclosure import Caller, Grant, GrantPolicy
 from hub.api.errors import body
 from hub.db import database_errors
-from hub.errors import AuthenticationError
+from hub.errors import AuthenticationError, SettingsError
 from hub.queries.licenses import SignatureChecker
 from hub.queries.models import LicenseView, SignatureCheck
-from hub.settings import HubSettings
+from hub.settings import ApiSettings, HubSettings
 from hub.trust.agreements import PERSONAL_FIELDS, PUBLIC, Agreements, load_agreements
 from hub.trust.identities import Identities
 from hub.trust.keys import DepartmentKeys
@@ -156,6 +157,27 @@ def seal_checker(
         )
 
     return check
+
+
+def check_exposure(api: ApiSettings) -> None:
+    """Refuse to serve beyond this machine without department tokens, unless told to."""
+    if api.trust or api.insecure or _loopback(api.host):
+        return
+    raise SettingsError(
+        f"ONEWINDOW_API__HOST={api.host} serves beyond this machine, and with "
+        "ONEWINDOW_API__TRUST off anyone who reaches it reads the cases unauthenticated: set "
+        "ONEWINDOW_API__TRUST=true, or ONEWINDOW_API__INSECURE=true (--insecure) to serve "
+        "anyway"
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name other than localhost may resolve to anything
 
 
 def command_line_seals(conn: Connection, settings: HubSettings) -> SignatureChecker:
