@@ -13,7 +13,6 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
-from uuid import UUID
 
 from hub.catalogue import Bundle, Catalogue, Item
 from hub.events.applications import (
@@ -27,6 +26,7 @@ from hub.events.base import Event, IdentifierType, MaterialRef
 from hub.events.cases import CaseCompleted, CaseOutcome, CaseRated, CaseWithdrawn
 from hub.events.commitments import CommitmentKind, CommitmentMade
 from hub.events.materials import MaterialRegistered
+from hub.ids import uuid7
 from hub.workdays import add_working_days, working_days_between
 from projections.afterlife import Afterlife
 from projections.model import local_day
@@ -64,9 +64,9 @@ class Holder:
         )
 
 
-def event_id(rng: random.Random) -> str:
-    """A version-4 UUID drawn from ``rng``, so a seed gives the same ids every time."""
-    return str(UUID(int=rng.getrandbits(128), version=4))
+def event_id(rng: random.Random, at: datetime) -> str:
+    """A version-7 UUID for ``at`` with bits drawn from ``rng``: the same ids for a seed."""
+    return uuid7(at, rng.getrandbits(74))
 
 
 def content_hash(holder: Holder, code: str) -> str:
@@ -84,7 +84,7 @@ class CaseStory:
 
     def emit(self, model: type[E], at: datetime, **values: Any) -> E:
         """Record one event of ``model`` at ``at``."""
-        event = model(event_id=event_id(self.rng), occurred_at=at, source="sim", **values)
+        event = model(event_id=event_id(self.rng, at), occurred_at=at, source="sim", **values)
         self.events.append(event)
         return event
 

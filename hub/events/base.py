@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Self
-from uuid import uuid4
 
 import pydantic
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from hub.errors import ValidationError
+from hub.ids import uuid7
 from hub.topics import Topic
 
 # An Avro "int" is 32 bits; a wider value would go out as a long and break every reader.
@@ -74,7 +74,7 @@ class MaterialRef(Value):
 
 
 def _new_event_id() -> str:
-    return str(uuid4())
+    return uuid7()  # time-ordered, so the indexes keyed by event id grow at their end
 
 
 def _now() -> datetime:

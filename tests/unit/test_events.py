@@ -195,7 +195,7 @@ def test_event_goes_to_its_aggregate_topic_keyed_by_aggregate_id(name: str) -> N
 
 def test_defaults_give_a_fresh_uuid_and_the_current_utc_time() -> None:
     first, second = (CaseWithdrawn(source="s", case_id="C", reason="r") for _ in "12")
-    assert uuid.UUID(first.event_id).version == 4
+    assert uuid.UUID(first.event_id).version == 7
     assert first.event_id != second.event_id
     assert first.occurred_at.tzinfo is UTC
     assert abs(datetime.now(UTC) - first.occurred_at) < timedelta(seconds=5)
