@@ -71,10 +71,16 @@ def create_app(
 
 
 def _prepare(engine: Engine) -> None:
-    """Create missing read-model tables; an unreachable database is left to ``/readyz``."""
+    """Create missing read-model tables and indexes; an unreachable database is left to /readyz.
+
+    ``create_all`` skips a table that exists, so an index that a later version added (one
+    the queries count on) is created on its own.
+    """
     try:
         with database_errors("cannot create the read-model tables"):
             metadata.create_all(engine)
+            for index in (index for table in metadata.sorted_tables for index in table.indexes):
+                index.create(engine, checkfirst=True)
     except DatabaseError as exc:
         _log.warning("starting without the database: %s", exc)
 

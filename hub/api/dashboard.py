@@ -1,9 +1,10 @@
 """The data officers' dashboard: server-rendered pages over the same queries as the API.
 
-``/`` shows the tasks that need attention (overdue first, then warned), a case search,
-a license search and charts per department; ``/cases/{id}`` a case with its department
-timeline; ``/licenses/{id}`` a license, its verification and its history. Personal data
-passes through the same :class:`~hub.api.disclosure.Disclosure` as the JSON routes.
+``/`` shows the tasks that need attention (overdue first, then warned) and how many there
+are in all, a case search, a license search and charts per department; ``/cases/{id}`` a
+case with its department timeline; ``/licenses/{id}`` a license, its verification and its
+history. Personal data passes through the same :class:`~hub.api.disclosure.Disclosure` as
+the JSON routes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from hub.queries import (
     CaseFilter,
     PageRequest,
     attention,
+    count_attention,
     find_case,
     find_license,
     history,
@@ -49,7 +51,11 @@ RESULTS = PageRequest(limit=100)
 def overview(request: Request, conn: Conn, disclosure: Disclose, ctx: Context) -> Response:
     """Tasks needing attention, searches and charts per department."""
     stats = ctx.statistics.get()
-    context = {"tasks": disclosure.release(attention(conn, ATTENTION)), "charts": _charts(stats)}
+    context = {
+        "tasks": disclosure.release(attention(conn, ATTENTION)),
+        "counted": count_attention(conn),
+        "charts": _charts(stats),
+    }
     return _page(request, "overview.html", computed_at=stats.computed_at, **context)
 
 

@@ -19,11 +19,12 @@ from hub.queries.licenses import SignatureChecker, find_license, history, licens
 from hub.queries.pages import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from hub.queries.stats import statistics
 from hub.queries.statscache import StatisticsCache
-from hub.queries.tasks import TaskFilter, attention, list_tasks
+from hub.queries.tasks import AttentionCount, TaskFilter, attention, count_attention, list_tasks
 
 __all__ = [
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
+    "AttentionCount",
     "CaseFilter",
     "PageRequest",
     "SignatureChecker",
@@ -31,6 +32,7 @@ __all__ = [
     "TaskFilter",
     "access_log_of",
     "attention",
+    "count_attention",
     "find_case",
     "find_license",
     "history",

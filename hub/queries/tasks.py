@@ -5,13 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, case, select
+from sqlalchemy import (
+    Connection,
+    Select,
+    Subquery,
+    false,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+)
 
 from hub.queries import shapes
 from hub.queries.models import Page, TaskView
 from hub.queries.pages import PageRequest, paginate
 from projections.tables import TaskStatus, tasks
 
+#: (overdue, warned) of an overdue task, and of one only warned so far.
+_OVERDUE = ((True, False), (True, True))
+_WARNED = ((False, True),)
 #: A task in one of these states is still running against its clock.
 OPEN_STATUSES = (
     TaskStatus.DISPATCHED,
@@ -37,17 +50,65 @@ def list_tasks(conn: Connection, where: TaskFilter, request: PageRequest) -> Pag
     return paginate(conn, query, [tasks.c.task_id], request, shapes.task)
 
 
-def attention(conn: Connection, limit: int, department: str | None = None) -> list[TaskView]:
-    """Overdue or warned tasks: open ones first, overdue before warned, latest due first."""
+@dataclass(frozen=True)
+class AttentionCount:
+    """How many tasks need attention: overdue, and warned but not yet overdue."""
+
+    overdue: int
+    warned: int
+
+    @property
+    def total(self) -> int:
+        """Every task that is overdue or warned."""
+        return self.overdue + self.warned
+
+
+def attention(conn: Connection, limit: int) -> list[TaskView]:
+    """Overdue or warned tasks: open ones first, overdue before warned, latest due first.
+
+    One bounded index read per (overdue, warned, status), ``limit`` rows at most each,
+    merged in that order: the cost does not grow with the number of overdue tasks.
+    """
+    parts = union_all(*(select(part) for part in _attention_parts(limit))).subquery()
+    ranked = select(*(parts.c[column.name] for column in tasks.c))
+    order = (parts.c.rank, parts.c.promised_due_date.desc(), parts.c.task_id)
+    return [
+        shapes.task(row) for row in conn.execute(ranked.order_by(*order).limit(limit)).mappings()
+    ]
+
+
+def count_attention(conn: Connection) -> AttentionCount:
+    """How many tasks are overdue, and warned only, counted on ``ix_tasks_attention``."""
+    count = select(func.count()).select_from(tasks)
+    overdue = conn.execute(count.where(tasks.c.overdue == true())).scalar_one()
+    warned = conn.execute(count.where(tasks.c.overdue == false(), tasks.c.warned == true()))
+    return AttentionCount(overdue, warned.scalar_one())
+
+
+def _attention_parts(limit: int) -> list[Subquery]:
+    """The first ``limit`` tasks of each kind, ranked in the order they need attention."""
+    closed = tuple(status for status in TaskStatus if status not in OPEN_STATUSES)
+    tiers: list[tuple[tuple[TaskStatus, ...], tuple[tuple[bool, bool], ...]]] = [
+        (OPEN_STATUSES, _OVERDUE),
+        (OPEN_STATUSES, _WARNED),
+        (closed, _OVERDUE),
+        (closed, _WARNED),
+    ]
+    return [
+        _first(rank, status, flags, limit)
+        for rank, (statuses, kinds) in enumerate(tiers)
+        for status in statuses
+        for flags in kinds
+    ]
+
+
+def _first(rank: int, status: str, flags: tuple[bool, bool], limit: int) -> Subquery:
     column = tasks.c
-    query = select(tasks).where(column.overdue.is_(True) | column.warned.is_(True))
-    if department is not None:
-        query = query.where(column.department == department)
-    still_open = case((column.status.in_(OPEN_STATUSES), 0), else_=1)
-    overdue = case((column.overdue.is_(True), 0), else_=1)
-    order = (still_open, overdue, column.promised_due_date.desc(), column.task_id)
-    query = query.order_by(*order).limit(limit)
-    return [shapes.task(row) for row in conn.execute(query).mappings()]
+    overdue, warned = flags
+    query = select(tasks, literal(rank).label("rank")).where(
+        column.overdue == overdue, column.warned == warned, column.status == status
+    )
+    return query.order_by(column.promised_due_date.desc(), column.task_id).limit(limit).subquery()
 
 
 def _filtered(query: Select[Any], where: TaskFilter) -> Select[Any]:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub.db import create_engine_for
 from hub.identifiers import mask
-from projections.tables import cases, licenses
+from projections.tables import cases, licenses, tasks
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,12 @@ def first(url: str, query: object) -> tuple[str, ...]:
     return tuple(row)
 
 
-def test_overview_shows_attention_first_and_charts(page: Page, artifacts: Path) -> None:
+def test_overview_shows_attention_first_and_charts(
+    page: Page, artifacts: Path, dashboard_database: str
+) -> None:
+    overdue = first(dashboard_database, select(func.count()).where(tasks.c.overdue))[0]
+    warned_only = tasks.c.warned & ~tasks.c.overdue
+    warned = first(dashboard_database, select(func.count()).where(warned_only))[0]
     response = page.goto("/")
     assert response is not None
     assert response.ok
@@ -31,6 +36,9 @@ def test_overview_shows_attention_first_and_charts(page: Page, artifacts: Path) 
     rows = page.locator("#attention tbody tr")
     expect(rows.first).to_be_visible()
     assert "overdue" in (rows.first.get_attribute("class") or "")
+    expect(page.locator("#attention-count")).to_have_text(
+        f"The first {rows.count()} of {overdue + warned}: {overdue} overdue, {warned} warned."
+    )
     charts = page.locator("svg.chart")
     expect(charts).to_have_count(4)
     assert page.locator("svg.chart rect.bar").count() >= 10
