@@ -61,9 +61,10 @@ _IN_CHUNK = 1000
 
 Work = tuple[Event, str, tuple[Step, ...]]
 
+# By event id alone, the key's first column: one index search per id, not one per id and
+# projection; records of other projections are left out as they come back.
 _PROCESSED = select(processed_events.c.projection, processed_events.c.event_id).where(
-    processed_events.c.projection.in_(bindparam("names", expanding=True)),
-    processed_events.c.event_id.in_(bindparam("ids", expanding=True)),
+    processed_events.c.event_id.in_(bindparam("ids", expanding=True))
 )
 
 # In ascending key order, so that projectors of overlapping projections never deadlock.
@@ -220,10 +221,11 @@ class Projector:
 
     def _processed(self, conn: Connection, batch: list[Event]) -> set[tuple[str, str]]:
         ids = [event.event_id for event in batch if type(event) in self._routes]
+        names = set(self._names)
         found: set[tuple[str, str]] = set()
         for chunk in _chunks(ids, _IN_CHUNK):
-            rows = conn.execute(_PROCESSED, {"names": self._names, "ids": chunk}).all()
-            found.update((projection, event_id) for projection, event_id in rows)
+            rows = conn.execute(_PROCESSED, {"ids": chunk}).all()
+            found.update((name, event_id) for name, event_id in rows if name in names)
         return found
 
     def _work(

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
 )
@@ -329,9 +330,14 @@ access_log = Table(
     Index("ix_access_department", "department"),
 )
 
+# Keyed by event id first: a batch asks for its ids once, whatever the projections, and
+# with time-ordered ids (hub.ids) new records go to the end of the key. Without a rowid
+# SQLite keeps the rows in that key's B-tree alone instead of a table and an index.
 processed_events = Table(
     "processed_events",
     metadata,
-    Column("projection", String, primary_key=True),
-    Column("event_id", String, primary_key=True),
+    Column("projection", String, nullable=False),
+    Column("event_id", String, nullable=False),
+    PrimaryKeyConstraint("event_id", "projection"),
+    sqlite_with_rowid=False,
 )
