@@ -23,6 +23,7 @@ from hub.api import dashboard, errors, reuse
 from hub.api.context import ApiContext, Hooks
 from hub.api.metrics import Metrics, MetricsMiddleware
 from hub.api.routers import cases, health, holders, licenses, statistics, tasks
+from hub.api.serving import server_config, settle
 from hub.db import create_engine_for, database_errors
 from hub.errors import DatabaseError
 from hub.queries import StatisticsCache
@@ -89,4 +90,5 @@ def serve(settings: HubSettings, engine: Engine | None = None, hooks: Hooks | No
     """Run the API on ``settings.api.host:port`` until interrupted."""
     app = create_app(settings, engine, hooks)
     _log.info("API and dashboard on http://%s:%d", settings.api.host, settings.api.port)
-    uvicorn.run(app, host=settings.api.host, port=settings.api.port, log_level="warning")
+    settle()
+    uvicorn.Server(server_config(app, settings.api.host, settings.api.port)).run()

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from hub.api.context import ApiContext
-from hub.api.deps import Conn, Disclose, IdType, context
+from hub.api.deps import Disclose, IdType, Read, context
 from hub.queries.reuse import ReuseAnswer, item_codes, reuse_answer
 
 router = APIRouter(prefix="/api/v1/holders", tags=["holders"])
@@ -23,14 +23,14 @@ router = APIRouter(prefix="/api/v1/holders", tags=["holders"])
     response_model=ReuseAnswer,
     summary="Materials and licenses a holder can reuse",
 )
-def reuse(
+async def reuse(
     holder: Annotated[str, Path(description="Credit code or identity number")],
     items: Annotated[str, Query(description="Item codes, comma-separated: MR-DJ-001,TAX-DJ-001")],
-    conn: Conn,
+    read: Read,
     disclosure: Disclose,
     ctx: Annotated[ApiContext, Depends(context)],
     id_type: IdType = None,
 ) -> Any:
     """Which required materials and licenses are held (source, grade), and what is still needed."""
-    answer = reuse_answer(conn, holder, item_codes(items), ctx.hooks.today(), id_type)
+    answer = await read(reuse_answer, holder, item_codes(items), ctx.hooks.today(), id_type)
     return disclosure.release(answer)

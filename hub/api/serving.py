@@ -1,7 +1,15 @@
-"""uvicorn in a thread of the calling process: for ``onewindow up``, tests and the bench."""
+"""How the API is served: uvicorn's settings, and uvicorn in a thread of this process.
+
+:func:`server_config` is shared by ``onewindow api`` and :class:`ServerThread` (``onewindow
+up``, tests, the bench): no access log (Prometheus counts requests), uvicorn's C parser
+and event loop when installed, and :func:`settle` once the app is built, so that the
+collector stops walking the start-up objects (the catalogue, schemas, routes: about
+110,000) on every full collection, a pause of up to 85 ms on a busy machine.
+"""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -13,17 +21,28 @@ from hub.errors import HubError
 STARTUP_TIMEOUT = 15.0
 
 
+def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+    """uvicorn's settings for the API on ``host:port``."""
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def settle() -> None:
+    """Move every object alive now out of the collector's way, for good."""
+    gc.collect()
+    gc.freeze()
+
+
 class ServerThread:
     """One app served on ``host:port`` by uvicorn in a daemon thread."""
 
     def __init__(self, app: FastAPI, host: str, port: int) -> None:
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning")
-        self._server = uvicorn.Server(config)
+        self._server = uvicorn.Server(server_config(app, host, port))
         self._thread = threading.Thread(target=self._server.run, name=f"api-{port}", daemon=True)
         self.url = f"http://{host}:{port}"
 
     def start(self) -> str:
         """Start serving and return the base URL once the socket listens."""
+        settle()
         self._thread.start()
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not self._server.started:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from hub.api.deps import Conn, Disclose, IdType, Paging, record_id
+from hub.api.deps import Disclose, IdType, Paging, Read, record_id
 from hub.api.errors import NotFound
 from hub.queries import CaseFilter, find_case, list_cases
 from hub.queries.holders import holder_id
@@ -17,21 +17,21 @@ router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
 @router.get("/{case_id}", response_model=CaseDetail, summary="One case")
-def case(
+async def case(
     case_id: Annotated[str, Path(description="The case id given at the window")],
-    conn: Conn,
+    read: Read,
     disclosure: Disclose,
 ) -> Any:
     """The case with its applicant, its tasks per department and its department timeline."""
-    found = find_case(conn, record_id(case_id, "case id"))
+    found = await read(find_case, record_id(case_id, "case id"))
     if found is None:
         raise NotFound("case", case_id)
     return disclosure.release(found)
 
 
 @router.get("", response_model=Page[CaseSummary], summary="Cases, filtered")
-def cases(
-    conn: Conn,
+async def cases(
+    read: Read,
     disclosure: Disclose,
     paging: Paging,
     status: Annotated[CaseStatus | None, Query(description="Only cases in this status")] = None,
@@ -49,4 +49,4 @@ def cases(
     """Cases in case-id order, a page at a time."""
     applicant = holder_id(holder, id_type) if holder is not None else None
     where = CaseFilter(status=status, department=department, holder=applicant, overdue=overdue)
-    return disclosure.release(list_cases(conn, where, paging))
+    return disclosure.release(await read(list_cases, where, paging))

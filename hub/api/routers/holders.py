@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from hub.api.deps import Conn, Disclose, IdType, Paging
+from hub.api.deps import Disclose, IdType, Paging, Read
 from hub.queries import access_log_of
 from hub.queries.holders import holder_id
 from hub.queries.models import AccessEntry, Page
@@ -17,12 +17,12 @@ router = APIRouter(prefix="/api/v1/holders", tags=["holders"])
 @router.get(
     "/{holder}/access-log", response_model=Page[AccessEntry], summary="Who accessed a holder"
 )
-def access_log(
+async def access_log(
     holder: Annotated[str, Path(description="Credit code or identity number")],
-    conn: Conn,
+    read: Read,
     disclosure: Disclose,
     paging: Paging,
     id_type: IdType = None,
 ) -> Any:
     """Every recorded access to the holder's data, newest first: who, department, purpose."""
-    return disclosure.release(access_log_of(conn, holder_id(holder, id_type), paging))
+    return disclosure.release(await read(access_log_of, holder_id(holder, id_type), paging))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from hub.api.context import ApiContext
-from hub.api.deps import Conn, Disclose, IdType, Paging, context
+from hub.api.deps import Disclose, IdType, Paging, Read, context
 from hub.api.errors import NotFound
 from hub.errors import InvalidIdentifierError
 from hub.identifiers import validate_license_id
@@ -27,21 +27,21 @@ def _well_formed(license_id: str) -> str:
 
 
 @router.get("", response_model=Page[LicenseView], summary="A holder's licenses")
-def licenses(
-    conn: Conn,
+async def licenses(
+    read: Read,
     disclosure: Disclose,
     paging: Paging,
     holder: Annotated[str, Query(description="Credit code or identity number of the holder")],
     id_type: IdType = None,
 ) -> Any:
     """Every license version the holder has, in license-id order."""
-    return disclosure.release(licenses_of(conn, holder_id(holder, id_type), paging))
+    return disclosure.release(await read(licenses_of, holder_id(holder, id_type), paging))
 
 
 @router.get("/{license_id}", response_model=LicenseView, summary="One license")
-def license_by_id(license_id: LicenseId, conn: Conn, disclosure: Disclose) -> Any:
+async def license_by_id(license_id: LicenseId, read: Read, disclosure: Disclose) -> Any:
     """The license as it stands now: holder, validity, status and what superseded it."""
-    found = find_license(conn, _well_formed(license_id))
+    found = await read(find_license, _well_formed(license_id))
     if found is None:
         raise NotFound("license", license_id)
     return disclosure.release(found)
@@ -50,18 +50,18 @@ def license_by_id(license_id: LicenseId, conn: Conn, disclosure: Disclose) -> An
 @router.get(
     "/{license_id}/history", response_model=list[LicenseHistoryEntry], summary="License history"
 )
-def license_history(license_id: LicenseId, conn: Conn, disclosure: Disclose) -> Any:
+async def license_history(license_id: LicenseId, read: Read, disclosure: Disclose) -> Any:
     """Every event of the license, oldest first, with the license as it stood after it."""
-    entries = history(conn, _well_formed(license_id))
+    entries = await read(history, _well_formed(license_id))
     if not entries:
         raise NotFound("license", license_id)
     return disclosure.release(entries)
 
 
 @router.get("/{license_id}/verification", response_model=Verification, summary="Verify a license")
-def verification(
+async def verification(
     license_id: LicenseId,
-    conn: Conn,
+    read: Read,
     disclosure: Disclose,
     ctx: Annotated[ApiContext, Depends(context)],
 ) -> Any:
@@ -70,4 +70,5 @@ def verification(
     ``signature`` reports the seal check, which is not performed until licenses are signed.
     """
     hooks = ctx.hooks
-    return disclosure.release(verify(conn, license_id, hooks.today(), hooks.check_signature))
+    checked = await read(verify, license_id, hooks.today(), hooks.check_signature)
+    return disclosure.release(checked)

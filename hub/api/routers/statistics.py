@@ -19,18 +19,18 @@ Context = Annotated[ApiContext, Depends(context)]
 
 
 @router.get("", response_model=Statistics, summary="All statistics")
-def everything(ctx: Context, disclosure: Disclose) -> Any:
+async def everything(ctx: Context, disclosure: Disclose) -> Any:
     """Per department, per item, and tasks decided per day."""
     return disclosure.release(ctx.statistics.get())
 
 
 @router.get("/departments", response_model=list[GroupStats], summary="Per department")
-def departments(ctx: Context, disclosure: Disclose) -> Any:
+async def departments(ctx: Context, disclosure: Disclose) -> Any:
     """Cases, tasks, on-time share, median working days, submissions saved, licenses, rating."""
     return disclosure.release(ctx.statistics.get().departments)
 
 
 @router.get("/items", response_model=list[GroupStats], summary="Per item")
-def items(ctx: Context, disclosure: Disclose) -> Any:
+async def items(ctx: Context, disclosure: Disclose) -> Any:
     """The same figures per approval item of the catalogue."""
     return disclosure.release(ctx.statistics.get().items)

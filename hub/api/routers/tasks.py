@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from hub.api.deps import Conn, Disclose, Paging
+from hub.api.deps import Disclose, Paging, Read
 from hub.queries import TaskFilter, list_tasks
 from hub.queries.models import Page, TaskView
 from projections.tables import TaskStatus
@@ -15,8 +15,8 @@ router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
 
 @router.get("", response_model=Page[TaskView], summary="Tasks, filtered")
-def tasks(
-    conn: Conn,
+async def tasks(
+    read: Read,
     disclosure: Disclose,
     paging: Paging,
     department: Annotated[
@@ -28,4 +28,4 @@ def tasks(
 ) -> Any:
     """Tasks in task-id order, a page at a time."""
     where = TaskFilter(department=department, status=status, overdue=overdue, warned=warned)
-    return disclosure.release(list_tasks(conn, where, paging))
+    return disclosure.release(await read(list_tasks, where, paging))
