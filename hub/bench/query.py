@@ -4,7 +4,8 @@ The read model is loaded with ``cases`` cases by bulk SQL (rows shaped like the
 projector's, tasks per catalogue item); then a worker process (or a thread) applies
 generated event batches through the :class:`~projections.engine.Projector` while the
 bench times what a route does in-process (query + disclosure) and the same requests over
-HTTP against uvicorn on a free port, and reports p50/p99 of each.
+HTTP against uvicorn on a free port, and the dashboard's attention list (its first tasks
+and its counts), and reports p50/p99 of each.
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ from sqlalchemy import Connection, Engine, Table, insert
 
 from hub.api.app import create_app
 from hub.api.context import Hooks
+from hub.api.dashboard import ATTENTION
 from hub.api.disclosure import Caller, Disclosure
 from hub.api.testing import running_server
 from hub.catalogue import Item, load_catalogue
 from hub.db import create_engine_for
 from hub.identifiers.generate import random_resident_id, random_uscc
-from hub.queries import find_case
+from hub.queries import attention, count_attention, find_case
 from hub.settings import load_settings
 from projections.engine import Projector
 from projections.model import row_template
@@ -58,7 +60,8 @@ class QueryBench:
     load_seconds: float
     stats_refresh_seconds: float
     latency_ms: dict[str, dict[str, float]]
-    """p50 and p99 of each kind of request, named as in :data:`TARGETS_MS`, plus stats_http."""
+    """p50 and p99 of each kind of request, named as in :data:`TARGETS_MS`, plus stats_http
+    and attention_in_process."""
     ingest: str
     events_ingested: int
     ingest_events_per_s: float
@@ -126,6 +129,7 @@ def _timed_requests(app: FastAPI, engine: Engine, ids: list[str]) -> dict[str, l
             "case_http": _times(ids, lambda i: _get(client, f"/api/v1/cases/{i}")),
             "stats_in_process": _times(ids, lambda _i: release.release(statistics.get())),
             "stats_http": _times(ids, lambda _i: _get(client, "/api/v1/statistics")),
+            "attention_in_process": _times(ids, lambda _i: _attention(engine)),
         }
 
 
@@ -146,6 +150,13 @@ def _case(engine: Engine, wanted: str) -> Any:
     if found is None:
         raise LookupError(f"bench case {wanted} was not loaded")
     return found
+
+
+def _attention(engine: Engine) -> None:
+    """What the dashboard's overview reads for its attention list."""
+    with engine.connect() as conn:
+        attention(conn, ATTENTION)
+        count_attention(conn)
 
 
 def _times(ids: list[str], call: Callable[[str], object]) -> list[float]:

@@ -17,7 +17,7 @@ def test_reads_are_timed_while_a_thread_ingests() -> None:
     result = run(cases=400, requests=100, mode="thread")
     figures = result.as_dict()
     assert result.events_ingested > 0
-    assert set(result.latency_ms) == {*TARGETS_MS, "stats_http"}
+    assert set(result.latency_ms) == {*TARGETS_MS, "stats_http", "attention_in_process"}
     for latency in result.latency_ms.values():
         assert 0 < latency["p50"] <= latency["p99"]
     assert figures["passed"] == all(
