@@ -39,6 +39,8 @@ class Hooks:
     ``gauges`` maps metric names (``onewindow_consumer_lag``, …) to their sources, published
     on ``/metrics``;
     ``publish`` sends an event to the broker (the HTTP ingress of :mod:`hub.trust` uses it).
+    ``grants`` and ``access_sink`` are called on the event loop, so they must answer from
+    memory and queue rather than wait (as the agreements and the publisher do).
     """
 
     access_sink: AccessSink = log_access
