@@ -1,6 +1,8 @@
 """The CloudEvents Kafka binding (binary mode): event metadata as message headers.
 
-Headers are ``(name, bytes)`` pairs, as confluent-kafka produces and consumes them::
+Headers are ``(name, bytes)`` pairs, as confluent-kafka produces and consumes them; the
+pairs that do not change from event to event (spec version, content type, the type of
+each event) are encoded once and shared::
 
     >>> from datetime import UTC, datetime
     >>> when = datetime(2026, 1, 2, tzinfo=UTC)
@@ -11,6 +13,7 @@ Headers are ``(name, bytes)`` pairs, as confluent-kafka produces and consumes th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +26,8 @@ SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/avro"
 TYPE_PREFIX = f"{NAMESPACE}."
 Headers = list[tuple[str, bytes]]
+_SPEC_VERSION = ("ce_specversion", SPEC_VERSION.encode())
+_CONTENT_TYPE = ("content-type", CONTENT_TYPE.encode())
 
 
 class EnvelopedEvent(Protocol):
@@ -78,17 +83,22 @@ def build_headers(
     """CloudEvents headers from the attributes themselves."""
     if occurred_at.tzinfo is None:
         raise SerializationError(f"{event_name} {event_id}: occurred_at has no time zone")
-    time = occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    pairs = {
-        "ce_id": event_id,
-        "ce_type": TYPE_PREFIX + event_name,
-        "ce_source": source,
-        "ce_specversion": SPEC_VERSION,
-        "ce_time": time,
-        "ce_subject": subject,
-        "content-type": CONTENT_TYPE,
-    }
-    return [(name, value.encode()) for name, value in pairs.items()]
+    if occurred_at.tzinfo is not UTC:  # an event model's time is UTC already
+        occurred_at = occurred_at.astimezone(UTC)
+    return [
+        ("ce_id", event_id.encode()),
+        _type_header(event_name),
+        ("ce_source", source.encode()),
+        _SPEC_VERSION,
+        ("ce_time", occurred_at.isoformat().replace("+00:00", "Z").encode()),
+        ("ce_subject", subject.encode()),
+        _CONTENT_TYPE,
+    ]
+
+
+@functools.lru_cache(maxsize=256)
+def _type_header(event_name: str) -> tuple[str, bytes]:
+    return "ce_type", (TYPE_PREFIX + event_name).encode()
 
 
 def parse_headers(headers: Iterable[tuple[str, bytes | str | None]] | None) -> CloudEvent:

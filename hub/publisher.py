@@ -14,8 +14,9 @@ callbacks of all its messages update, so bulk publishing costs no future per mes
 
 The publish path is lean on purpose: no per-message flush, librdkafka batches by
 ``linger.ms`` (5 ms) into requests of up to 10,000 messages or 1 MB, uncompressed (lz4
-cost more CPU per event than it saved on the bench), and each message costs one encode,
-one header list and one ``produce``.
+cost more CPU per event than it saved on the bench), and each message costs one encode
+(the writer compiled for its schema, see :mod:`hub.avro`), one header list and one
+``produce``.
 """
 
 from __future__ import annotations
@@ -111,12 +112,12 @@ class Publisher:
         stay queued, since a queued message cannot be taken back.
         """
         self._check_open("events")
-        encode, batch = self._encoder(), BatchDelivery(len(events))
+        serializer, batch = self._require_serializer(), BatchDelivery(len(events))
         with self._serving_here():
-            for count, event in enumerate(events, start=1):
-                self._queue(event, encode(event), batch)
-                if count % _SERVE_EVERY == 0:
-                    self._producer.poll(0)
+            for start in range(0, len(events), _SERVE_EVERY):
+                for event in events[start : start + _SERVE_EVERY]:
+                    self._queue(serializer, event, batch)
+                self._producer.poll(0)
         return batch
 
     def publish_sync(self, event: Event, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
@@ -178,15 +179,19 @@ class Publisher:
         self._produce(topic, raw_key, value, headers, on_delivery)
         return future
 
-    def _queue(self, event: Event, value: bytes, batch: BatchDelivery) -> None:
+    def _queue(self, serializer: Serializer, event: Event, batch: BatchDelivery) -> None:
+        value, key = serializer.encode_event(event), serializer.key_of(event)
+        # Delivery reports carry no headers: the callback is bound to the event's id.
         on_delivery = functools.partial(batch.on_delivery, event.event_id)
-        key = self.key_of(event)
         self._produce(event.topic, key.encode(), value, _headers(event, key), on_delivery)
 
     def _encoder(self) -> Callable[[Event], bytes]:
+        return self._require_serializer().encode_event
+
+    def _require_serializer(self) -> Serializer:
         if self._serializer is None:
             raise SerializationError("this publisher has no serializer; it relays raw bytes only")
-        return self._serializer.encode_event
+        return self._serializer
 
     def key_of(self, event: Event) -> str:
         """The message key: the serializer's (a pseudonym when it seals personal data)."""
