@@ -38,6 +38,10 @@ BUNDLE_WEIGHTS = {
     "FOOD_BUSINESS_MULTI_CERT": 2,
     "PROPERTY_MORTGAGE": 2,
     "CONSTRUCTION_PROJECT": 1,
+    "CONVENIENCE_STORE": 1,
+    "ENTERTAINMENT_VENUE": 1,
+    "FREIGHT_AND_TRADE": 1,
+    "HAZARDOUS_CHEMICALS_TRADE": 1,
 }
 _PERSON_BUNDLES = frozenset({"PROPERTY_MORTGAGE"})
 #: At most this many persons (and a third as many companies) apply, so long streams

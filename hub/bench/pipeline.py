@@ -137,9 +137,11 @@ def _generate(count: int, serializer: Serializer) -> tuple[list[RawMessage], int
     from projections.testing import event_stream  # the generator loads the catalogue
 
     stream = islice(event_stream(seed=SEED, cases=max(1, count // EVENTS_PER_CASE)), count)
-    messages, departments = [], set()
+    messages: list[RawMessage] = []
+    departments: set[str | None] = set()
     for offset, generated in enumerate(stream):
-        departments.add(getattr(generated, "department", None))
+        # The departments that work on cases and the windows that take them in.
+        departments.update(getattr(generated, name, None) for name in ("department", "window"))
         value, key = serializer.encode_event(generated), generated.key().encode()
         headers = tuple(headers_for(generated))
         messages.append(RawMessage(generated.topic.value, 0, offset, key, value, headers))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import islice
+
 import pytest
 
 from hub.catalogue import (
@@ -13,6 +15,7 @@ from hub.catalogue import (
     load_catalogue,
 )
 from hub.errors import UnknownItemError, ValidationError
+from projections.testing import event_stream
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +30,18 @@ def departments(catalogue: Catalogue, bundle: str) -> set[str]:
 def test_shipped_catalogue_is_versioned_and_sized_for_the_workflows(catalogue: Catalogue) -> None:
     assert catalogue.version
     assert catalogue.effective_date.year >= 2026
-    assert 25 <= len(catalogue.items) <= 40
+    assert 25 <= len(catalogue.items) <= 60
     assert load_catalogue() is catalogue  # cached: loaded once per process
+
+
+def test_generated_workflows_reach_twenty_departments() -> None:
+    """The pipeline bench's stream: 20 departments, as windows or doing the tasks."""
+    named = {
+        getattr(event, name, None)
+        for event in islice(event_stream(seed=2026, cases=2500), 10_000)
+        for name in ("department", "window")
+    }
+    assert named - {None} == set(load_catalogue().departments)
 
 
 def test_company_opening_reaches_the_five_departments(catalogue: Catalogue) -> None:

@@ -86,6 +86,22 @@ allow dept-bank --topic onewindow.licenses.state --resource-pattern-type literal
 allow dept-bank --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Write
 allow dept-bank --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
 allow dept-bank --group dept-bank- --resource-pattern-type prefixed --operation Read
+user dept-ct
+allow dept-ct --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Write
+allow dept-ct --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Write
+allow dept-ct --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read
+allow dept-ct --topic onewindow.licenses.state --resource-pattern-type literal --operation Describe --operation Read
+allow dept-ct --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Write
+allow dept-ct --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
+allow dept-ct --group dept-ct- --resource-pattern-type prefixed --operation Read
+user dept-cus
+allow dept-cus --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Write
+allow dept-cus --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Write
+allow dept-cus --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read
+allow dept-cus --topic onewindow.licenses.state --resource-pattern-type literal --operation Describe --operation Read
+allow dept-cus --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Write
+allow dept-cus --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
+allow dept-cus --group dept-cus- --resource-pattern-type prefixed --operation Read
 user dept-drc
 allow dept-drc --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Write
 allow dept-drc --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Write
@@ -110,6 +126,14 @@ allow dept-ee --topic onewindow.licenses.state --resource-pattern-type literal -
 allow dept-ee --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Write
 allow dept-ee --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
 allow dept-ee --group dept-ee- --resource-pattern-type prefixed --operation Read
+user dept-em
+allow dept-em --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Write
+allow dept-em --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Write
+allow dept-em --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read
+allow dept-em --topic onewindow.licenses.state --resource-pattern-type literal --operation Describe --operation Read
+allow dept-em --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Write
+allow dept-em --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
+allow dept-em --group dept-em- --resource-pattern-type prefixed --operation Read
 user dept-fd
 allow dept-fd --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Write
 allow dept-fd --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Write
@@ -190,6 +214,22 @@ allow dept-tax --topic onewindow.licenses.state --resource-pattern-type literal 
 allow dept-tax --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Write
 allow dept-tax --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
 allow dept-tax --group dept-tax- --resource-pattern-type prefixed --operation Read
+user dept-tob
+allow dept-tob --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Write
+allow dept-tob --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Write
+allow dept-tob --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read
+allow dept-tob --topic onewindow.licenses.state --resource-pattern-type literal --operation Describe --operation Read
+allow dept-tob --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Write
+allow dept-tob --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
+allow dept-tob --group dept-tob- --resource-pattern-type prefixed --operation Read
+user dept-trans
+allow dept-trans --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Write
+allow dept-trans --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Write
+allow dept-trans --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read
+allow dept-trans --topic onewindow.licenses.state --resource-pattern-type literal --operation Describe --operation Read
+allow dept-trans --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Write
+allow dept-trans --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
+allow dept-trans --group dept-trans- --resource-pattern-type prefixed --operation Read
 user dept-water
 allow dept-water --topic onewindow.applications --resource-pattern-type literal --operation Describe --operation Write
 allow dept-water --topic onewindow.credit --resource-pattern-type literal --operation Describe --operation Write
