@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Select,
     Subquery,
@@ -25,6 +26,8 @@ from projections.tables import TaskStatus, tasks
 #: (overdue, warned) of an overdue task, and of one only warned so far.
 _OVERDUE = ((True, False), (True, True))
 _WARNED = ((False, True),)
+#: How far the attention counts go before they say "more than".
+COUNT_CAP = 1000
 #: A task in one of these states is still running against its clock.
 OPEN_STATUSES = (
     TaskStatus.DISPATCHED,
@@ -52,15 +55,25 @@ def list_tasks(conn: Connection, where: TaskFilter, request: PageRequest) -> Pag
 
 @dataclass(frozen=True)
 class AttentionCount:
-    """How many tasks need attention: overdue, and warned but not yet overdue."""
+    """How many tasks are overdue, and warned but not yet overdue, counted up to ``cap``.
+
+    A count above ``cap`` stops at ``cap + 1``: past a thousand the exact figure tells a
+    data officer nothing more, and counting every late task of a large hub would cost
+    more than the rest of the page.
+    """
 
     overdue: int
     warned: int
+    cap: int
 
     @property
     def total(self) -> int:
-        """Every task that is overdue or warned."""
+        """Every task that is overdue or warned (above ``cap`` when either count is)."""
         return self.overdue + self.warned
+
+    def shown(self, count: int) -> str:
+        """``count`` as the dashboard shows it: ``more than 1000`` beyond the cap."""
+        return f"more than {self.cap}" if count > self.cap else str(count)
 
 
 def attention(conn: Connection, limit: int) -> list[TaskView]:
@@ -77,12 +90,16 @@ def attention(conn: Connection, limit: int) -> list[TaskView]:
     ]
 
 
-def count_attention(conn: Connection) -> AttentionCount:
-    """How many tasks are overdue, and warned only, counted on ``ix_tasks_attention``."""
-    count = select(func.count()).select_from(tasks)
-    overdue = conn.execute(count.where(tasks.c.overdue == true())).scalar_one()
-    warned = conn.execute(count.where(tasks.c.overdue == false(), tasks.c.warned == true()))
-    return AttentionCount(overdue, warned.scalar_one())
+def count_attention(conn: Connection, cap: int = COUNT_CAP) -> AttentionCount:
+    """How many tasks are overdue, and warned only: at most ``cap + 1`` index entries each."""
+    overdue = _count(conn, cap, tasks.c.overdue == true())
+    warned = _count(conn, cap, tasks.c.overdue == false(), tasks.c.warned == true())
+    return AttentionCount(overdue, warned, cap)
+
+
+def _count(conn: Connection, cap: int, *where: ColumnElement[bool]) -> int:
+    found = select(literal(1)).select_from(tasks).where(*where).limit(cap + 1).subquery()
+    return int(conn.execute(select(func.count()).select_from(found)).scalar_one())
 
 
 def _attention_parts(limit: int) -> list[Subquery]:

@@ -69,6 +69,16 @@ def test_the_count_covers_every_overdue_and_warned_task(conn: Connection) -> Non
     assert counted.total == len(expected_order(everything)) > 30
 
 
+def test_counts_stop_a_little_past_the_cap(conn: Connection) -> None:
+    exact = count_attention(conn)
+    capped = count_attention(conn, cap=3)
+    assert exact.overdue > 3
+    assert exact.warned > 3
+    assert (capped.overdue, capped.warned) == (4, 4)
+    assert capped.shown(capped.total) == "more than 3"
+    assert capped.shown(3) == "3"
+
+
 def test_each_part_reads_the_attention_index_in_order(conn: Connection) -> None:
     for part in _attention_parts(30):
         compiled = select(part).compile(conn, compile_kwargs={"literal_binds": True})
