@@ -48,6 +48,7 @@ _POLL_INTERVAL = 0.1
 _QUEUE_FULL_WAIT = 0.05
 _SHOWN_FAILURES = 10
 _SERVE_EVERY = 500
+_ANY_PARTITION, _NOW = -1, 0  # produce()'s defaults: librdkafka's partitioner, the clock
 _Pairs = list[tuple[str, str | bytes | None]]
 _OnDelivery = Any  # a callable (error, message); confluent-kafka leaves it untyped
 
@@ -211,7 +212,8 @@ class Publisher:
     ) -> None:
         while True:
             try:
-                self._producer.produce(topic, value, key, headers=headers, on_delivery=cb)
+                # Positional: parsing keywords cost a third of produce() (4k of 14k instructions).
+                self._producer.produce(topic, value, key, _ANY_PARTITION, cb, None, _NOW, headers)
                 return
             except BufferError:
                 # The local queue is full: let deliveries drain it rather than fail.
