@@ -144,7 +144,7 @@ class _Code:
         return [
             f"{pad}{every} = {expr}",
             f"{pad}if {every}:",
-            f"{pad}    out += zigzag(len({every}))",
+            f"{pad}    out += size[len({every})]",
             f"{pad}    for {item} in {every}{items}:",
             *key,
             *(self.value(f"v{n}", schema, depth + 2) or [f"{pad}        pass"]),
