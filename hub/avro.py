@@ -24,6 +24,7 @@ schema is encoded without being dumped to a dict first.
 from __future__ import annotations
 
 import itertools
+import keyword
 from collections.abc import Callable
 from typing import Any
 
@@ -131,6 +132,8 @@ class _Code:
     def _field(self, expr: str, field: dict[str, Any]) -> str:
         name = field["name"]
         if self.attributes:
+            if not name.isidentifier() or keyword.iskeyword(name):
+                raise SchemaError(f"field {name!r} cannot be read as an attribute")
             return f"{expr}.{name}"
         if "default" in field:  # fastavro writes a field's default when the record lacks it
             return f"{expr}.get({name!r}, {self.constant(field['default'])})"

@@ -92,3 +92,12 @@ def test_a_schema_beyond_the_hubs_contracts_is_refused_when_compiled(
 ) -> None:
     with pytest.raises(SchemaError, match=problem):
         compile_writer(schema)
+
+
+def test_a_field_no_model_could_mirror_is_refused_when_read_as_attributes() -> None:
+    schema = {"type": "record", "name": "Trip", "fields": [{"name": "from", "type": "string"}]}
+    assert compiled_bytes(schema, {"from": "Haining"}) == fastavro_bytes(
+        schema, {"from": "Haining"}
+    )
+    with pytest.raises(SchemaError, match="'from' cannot be read as an attribute"):
+        compile_writer(schema, attributes=True)
