@@ -8,7 +8,8 @@ every row of every table of the hub database that holds the identity number gets
 tombstone ``[erased:<key-id>]`` instead, the name beside it (``<prefix>_name`` next to
 ``<prefix>_id_number`` or ``<prefix>_id``) and a person's license face fields become
 ``[erased]``, and JSON documents (history snapshots, processor state) are scrubbed the
-same way::
+same way. The seals over their licenses lose the signature that covers their fields
+(the one over the other fields stays, see :mod:`hub.trust.signing`)::
 
     report = erase_person(engine, "11010519491231002X", PersonKeys(engine))
     report.rows   # {'cases': 2, 'licenses': 1, 'access_log': 5, ...}
@@ -45,6 +46,7 @@ from hub.trust.keystore import PersonKeys
 from hub.trust.sealing import ERASED, FACE_FIELDS, erased_id
 
 _ID_SUFFIXES = ("_id_number", "_id")
+SEALS, LICENSES = "license_seals", "licenses"
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,25 @@ def erase_person(engine: Engine, person: str, keys: PersonKeys) -> ErasureReport
     with database_errors("cannot anonymise the read models"), engine.begin() as conn:
         tables = _reflected(conn)
         counts = {table.name: _anonymise(conn, table, person, tombstone) for table in tables}
+        counts[SEALS] = counts.get(SEALS, 0) + _forget_seals(conn, tables, tombstone)
     rows = {name: count for name, count in counts.items() if count}
     return ErasureReport(mask(person), key_id is not None, tombstone, rows)
+
+
+def _forget_seals(conn: Connection, tables: list[Table], tombstone: str) -> int:
+    """Blank the seal signatures over the erased person's licenses; returns how many.
+
+    A seal signs the holder's number, name and face fields with the rest, so whoever
+    guessed them could confirm the guess against it. Its issuer and key stay, and so does
+    the signature over the fields that name no one, which verification checks instead.
+    """
+    by_name = {table.name: table for table in tables}
+    if SEALS not in by_name or LICENSES not in by_name:
+        return 0
+    seals, held = by_name[SEALS], by_name[LICENSES]
+    theirs = select(held.c.license_id).where(held.c.holder_id_number == tombstone)
+    blank = update(seals).where(seals.c.license_id.in_(theirs)).values(signature=ERASED)
+    return conn.execute(blank).rowcount
 
 
 def scrub(value: Any, person: str, tombstone: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import stat
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, create_engine, update
+from sqlalchemy import Engine, create_engine, select, update
 
 from hub.cli.main import cli
 from hub.errors import ValidationError
@@ -295,6 +296,29 @@ def test_an_erased_holders_license_says_so_and_still_checks_the_rest(
         conn.execute(license_public_seals.delete())
     older = json.loads(CliRunner().invoke(cli, verify).stdout)["signature"]
     assert (older["checked"], older["valid"], older["holder_erased"]) == (False, None, True)
+
+
+def test_erasure_leaves_no_seal_that_could_confirm_a_guess_of_the_person(
+    file_engine: Engine, tmp_path: Path
+) -> None:
+    license_ = stored_in(file_engine, tmp_path)
+    with file_engine.connect() as conn:
+        before = conn.execute(select(license_seals.c.signature)).scalar_one()
+    keys = DepartmentKeys(tmp_path / "keys")
+    guess = canonical(license_.model_dump(mode="python"))
+    assert keys.verify(license_.issuer, base64.urlsafe_b64decode(before), guess)
+
+    report = erase_person(file_engine, license_.holder_id_number, PersonKeys(file_engine))
+
+    with file_engine.connect() as conn:
+        seal = conn.execute(select(license_seals)).mappings().one()
+    assert report.rows["license_seals"] == 1
+    assert seal["signature"] != before
+    assert (seal["issuer"], seal["license_id"]) == (license_.issuer, license_.license_id)
+    verdict = json.loads(
+        CliRunner().invoke(cli, ["license", "verify", license_.license_id, "--json"]).stdout
+    )
+    assert (verdict["signature"]["valid"], verdict["signature"]["holder_erased"]) == (True, True)
 
 
 def test_the_seal_over_the_fields_naming_no_one_leaves_the_person_out() -> None:
