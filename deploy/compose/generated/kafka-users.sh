@@ -58,10 +58,17 @@ allow onewindow-connector-file-import --topic onewindow.licenses --resource-patt
 allow onewindow-connector-file-import --topic onewindow.materials --resource-pattern-type literal --operation Describe --operation Write
 allow onewindow-connector-file-import --topic onewindow.supervision --resource-pattern-type literal --operation Describe --operation Write
 user onewindow-connector-webhook
+allow onewindow-connector-webhook --topic onewindow.access --resource-pattern-type literal --operation Describe --operation Write
 allow onewindow-connector-webhook --topic onewindow.deadletter --resource-pattern-type literal --operation Describe --operation Write
 allow onewindow-connector-webhook --topic onewindow.erasures --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-connector-webhook --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read
 allow onewindow-connector-webhook --group connector-webhook --resource-pattern-type literal --operation Read
+user onewindow-connector-sql-mirror
+allow onewindow-connector-sql-mirror --topic onewindow.access --resource-pattern-type literal --operation Describe --operation Write
+allow onewindow-connector-sql-mirror --topic onewindow.deadletter --resource-pattern-type literal --operation Describe --operation Write
+allow onewindow-connector-sql-mirror --topic onewindow.erasures --resource-pattern-type literal --operation Describe --operation Read
+allow onewindow-connector-sql-mirror --topic onewindow.licenses --resource-pattern-type literal --operation Describe --operation Read
+allow onewindow-connector-sql-mirror --group connector-sql-mirror --resource-pattern-type literal --operation Read
 user onewindow-eraser
 allow onewindow-eraser --topic onewindow.erasures --resource-pattern-type literal --operation Describe --operation Write
 user onewindow-provisioner
