@@ -216,7 +216,11 @@ def _begin(
     logger.info("%s: %s", departments.name, departments.start(context))
     late = time.time() - clock.origin
     if late > 0:
-        logger.warning("departments: ready %.1fs after the simulation began", late)
+        # The window starts after this, so nothing has happened in simulated time yet; had
+        # the clock run on, the window would send every application it missed at once, a
+        # returning company's before its first case was dispatched, and nothing be reused.
+        logger.warning("departments: ready %.1fs late; the simulation begins now", late)
+        clock.begin(time.time() + 1.0)
 
 
 def _tick_often(worker: Worker, processors: Sequence[Processor], clock: ScaledClock) -> None:
