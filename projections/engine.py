@@ -158,7 +158,7 @@ class Projector:
             create_engine_for(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
         )
         self.projections = projections_named(projections)
-        self._names = [projection.name for projection in self.projections]
+        self._names = frozenset(projection.name for projection in self.projections)
         self._lock_keys = sorted(_lock_key(name) for name in self._names)
         self._routes = _routes(self.projections)
         self._tables = [table for p in self.projections for table in p.tables]
@@ -221,11 +221,10 @@ class Projector:
 
     def _processed(self, conn: Connection, batch: list[Event]) -> set[tuple[str, str]]:
         ids = [event.event_id for event in batch if type(event) in self._routes]
-        names = set(self._names)
         found: set[tuple[str, str]] = set()
         for chunk in _chunks(ids, _IN_CHUNK):
             rows = conn.execute(_PROCESSED, {"ids": chunk}).all()
-            found.update((name, event_id) for name, event_id in rows if name in names)
+            found.update((name, event_id) for name, event_id in rows if name in self._names)
         return found
 
     def _work(

@@ -41,6 +41,7 @@ from hub.events.erasure import PersonErased
 from hub.publisher import Publisher
 from hub.serde import Deserializer, Serializer
 from hub.testing.kafka import quick_rejoin_config
+from hub.trust.sealing import erased_id, pseudonym
 
 
 class SinkContract(ABC):
@@ -232,8 +233,8 @@ def erasure_notice(connector: str, events: Sequence[Event]) -> PersonErased:
     key_id = uuid.uuid4().hex[:16]
     return PersonErased(
         source="onewindow-erasure",
-        pseudonym=f"psn:{key_id}",
-        tombstone=f"[erased:{key_id}]",
+        pseudonym=pseudonym(key_id),
+        tombstone=erased_id(key_id),
         connector=connector,
         event_ids=tuple(event.event_id for event in events),
         aggregate_ids=tuple(event.key() for event in events),

@@ -56,6 +56,8 @@ MARKER = ".onewindow-demo"
 #: Wall-clock seconds from the worker being ready to the simulated clock starting: the
 #: departments' consumers join their groups meanwhile, so the first task finds them ready.
 LEAD_S = 7.0
+#: The lead when the departments took longer than ``LEAD_S`` and the clock starts again.
+LATE_LEAD_S = 1.0
 WORKER_READY_S = 60.0
 #: Wall-clock seconds the processors' view of simulated time runs behind the departments'.
 HUB_LAG_S = 2.0
@@ -220,7 +222,7 @@ def _begin(
         # the clock run on, the window would send every application it missed at once, a
         # returning company's before its first case was dispatched, and nothing be reused.
         logger.warning("departments: ready %.1fs late; the simulation begins now", late)
-        clock.begin(time.time() + 1.0)
+        clock.begin(time.time() + LATE_LEAD_S)
 
 
 def _tick_often(worker: Worker, processors: Sequence[Processor], clock: ScaledClock) -> None:

@@ -70,28 +70,34 @@ def run_hub(env: dict[str, str], *args: str, timeout: float = 60.0) -> str:
     return result.stdout
 
 
-class HubProcess:
-    """``onewindow up`` or ``onewindow worker`` as a child process, its stderr collected."""
+class ChildProcess:
+    """Any command as a child process, the lines it writes to stderr collected.
 
-    def __init__(self, args: Sequence[str], env: dict[str, str], cwd: Path) -> None:
+    With ``with_stdout`` its standard output is collected too, in the same list.
+    """
+
+    def __init__(
+        self, command: Sequence[str], env: dict[str, str], cwd: Path, with_stdout: bool = False
+    ) -> None:
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [ONEWINDOW, *args],
+            list(command),
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE if with_stdout else subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if with_stdout else subprocess.PIPE,
             text=True,
         )
+        self._output = self.process.stdout if with_stdout else self.process.stderr
         self._reader = threading.Thread(target=self._collect, daemon=True)
         self._reader.start()
         # A test that fails before stopping its process must not leave it running.
         weakref.finalize(self, _kill, self.process)
 
     def _collect(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
+        assert self._output is not None
+        for line in self._output:
             self.lines.append(line.rstrip())
 
     def line_with(self, text: str, timeout: float = 30.0) -> str:
@@ -118,8 +124,15 @@ class HubProcess:
             raise
         finally:
             self._reader.join(timeout=5)
-            assert self.process.stderr is not None
-            self.process.stderr.close()
+            assert self._output is not None
+            self._output.close()
+
+
+class HubProcess(ChildProcess):
+    """``onewindow up`` or ``onewindow worker`` as a child process, its stderr collected."""
+
+    def __init__(self, args: Sequence[str], env: dict[str, str], cwd: Path) -> None:
+        super().__init__([ONEWINDOW, *args], env, cwd)
 
 
 def _kill(process: subprocess.Popen[str]) -> None:

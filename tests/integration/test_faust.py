@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,6 +21,7 @@ from confluent_kafka import Producer
 
 from hub.broker import producer_config
 from hub.broker.admin import TopicAdmin
+from hub.testing.processes import ChildProcess
 from hub.topics import TopicSpec, faust_changelog_topic
 
 pytestmark = pytest.mark.integration
@@ -64,26 +62,12 @@ if __name__ == "__main__":
 """
 
 
-class Worker:
+class Worker(ChildProcess):
     """One faust worker process whose output lines are collected as they appear."""
 
     def __init__(self, script: Path, env: dict[str, str]) -> None:
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            [sys.executable, str(script), "worker", "--loglevel", "warn"],
-            cwd=script.parent,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self._reader = threading.Thread(target=self._collect, daemon=True)
-        self._reader.start()
-
-    def _collect(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip())
+        command = [sys.executable, str(script), "worker", "--loglevel", "warn"]
+        super().__init__(command, env, script.parent, with_stdout=True)
 
     def counts(self, key: str) -> list[int]:
         pattern = re.compile(rf"COUNT {key} (\d+)")
@@ -96,20 +80,6 @@ class Worker:
                 output = "\n".join(self.lines[-30:])
                 pytest.fail(f"the worker never counted {count} for {key}:\n{output}")
             time.sleep(0.05)
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise
-        finally:
-            self._reader.join(timeout=5)
-            assert self.process.stdout is not None
-            self.process.stdout.close()
 
 
 @pytest.fixture
