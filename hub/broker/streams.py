@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.broker.transport import SCHEME
 from hub.settings import KafkaSettings
 
 _AT_LEAST_ONCE: dict[str, Any] = {
@@ -31,9 +32,9 @@ _AT_LEAST_ONCE: dict[str, Any] = {
 
 
 def faust_broker_urls(connection: str | KafkaSettings) -> list[str]:
-    """``host:port,…`` (or the hub's Kafka settings) as faust's ``kafka://`` URLs."""
+    """``host:port,…`` (or the hub's Kafka settings) as URLs of the hub's faust transport."""
     servers = connection.bootstrap_servers if isinstance(connection, KafkaSettings) else connection
-    return [f"kafka://{server.strip()}" for server in servers.split(",") if server.strip()]
+    return [f"{SCHEME}://{server.strip()}" for server in servers.split(",") if server.strip()]
 
 
 def faust_app_config(
