@@ -61,9 +61,11 @@ class CaseFilter:
 # Built once: the hottest read of the API, so no statement is rebuilt per request.
 _CASE = select(case_table).where(case_table.c.case_id == bindparam("case_id"))
 _TASKS = select(tasks).where(tasks.c.case_id == bindparam("case_id")).order_by(tasks.c.task_id)
-# By task id: deadline_alerts is indexed on it, not on the case.
-_ALERTS = select(deadline_alerts).where(
-    deadline_alerts.c.task_id.in_(bindparam("task_ids", expanding=True))
+# Through the case's tasks: deadline_alerts is indexed on the task, not on the case.
+_ALERTS = (
+    select(deadline_alerts)
+    .join(tasks, tasks.c.task_id == deadline_alerts.c.task_id)
+    .where(tasks.c.case_id == bindparam("case_id"))
 )
 
 
@@ -74,13 +76,13 @@ def find_case(conn: Connection, case_id: str) -> CaseDetail | None:
         return None
     task_rows = conn.execute(_TASKS, {"case_id": case_id}).mappings()
     views = [shapes.task(task) for task in task_rows]
-    task_ids = [task.task_id for task in views]
-    alerts = conn.execute(_ALERTS, {"task_ids": task_ids}).mappings().all()
+    # A task has alerts only once it was warned or overdue (the flags are never unset).
+    alerted = any(task.warned or task.overdue for task in views)
+    alerts = conn.execute(_ALERTS, {"case_id": case_id}).mappings().all() if alerted else []
     timeline = _timeline(found, views, list(alerts))
     overdue = any(task.overdue for task in views)
-    summary = shapes.case_summary({**found, "overdue": overdue})
     return CaseDetail.model_validate(
-        {**found, **summary.model_dump(), "tasks": views, "timeline": timeline}
+        {**shapes.case_fields(found, overdue), "tasks": views, "timeline": timeline}
     )
 
 

@@ -44,7 +44,12 @@ def task(row: RowMapping) -> TaskView:
 
 def case_summary(row: RowMapping | dict[str, Any]) -> CaseSummary:
     """A ``cases`` row, with ``overdue`` selected alongside."""
-    return CaseSummary.model_validate({**row, "applicant": subject(row, "applicant")})
+    return CaseSummary.model_validate(case_fields(row, row["overdue"]))
+
+
+def case_fields(row: RowMapping | dict[str, Any], overdue: bool) -> dict[str, Any]:
+    """The fields of a case's answer from its ``cases`` row and whether it is overdue."""
+    return {**row, "applicant": subject(row, "applicant"), "overdue": overdue}
 
 
 def license_view(row: RowMapping) -> LicenseView:

@@ -19,6 +19,7 @@ from hub.events.applications import (
 )
 from hub.events.base import Event, IdentifierType, ItemCategory, MaterialRef, TrustGrade
 from hub.events.cases import CaseCompleted, CaseOutcome, CaseRated
+from hub.events.deadlines import ClockKind, DeadlineOverdue, DeadlineWarned
 from hub.events.licenses import LicenseChanged, LicenseIssued, LicenseRevoked, LicenseSuspended
 from hub.events.tasks import (
     SupplementProvided,
@@ -333,3 +334,31 @@ def test_timeline_orders_the_steps_of_one_day_as_they_happen(projector: Projecto
     assert steps.index("submitted") < steps.index("dispatched") < steps.index("accepted")
     assert steps[-1] == "completed"
     assert [step.day for step in case.timeline] == sorted(step.day for step in case.timeline)
+
+
+def test_timeline_shows_the_warning_and_overdue_steps_of_a_late_task(
+    projector: Projector,
+) -> None:
+    opening = company_opening()
+    undecided = [e for e in opening if not isinstance(e, TaskApproved | CaseCompleted)]
+    clock = {"clock": ClockKind.PROMISED, "due_date": date(2026, 3, 5)}
+    late = _task("TAX") | {"department": "TAX"} | clock
+    projector.apply(undecided)
+    with projector.engine.connect() as conn:
+        before = find_case(conn, CASE)
+    projector.apply(
+        [
+            DeadlineWarned(source="clock", occurred_at=at(40), **late, working_days_left=1),
+            DeadlineOverdue(source="clock", occurred_at=at(80), **late, working_days_overdue=2),
+        ]
+    )
+
+    with projector.engine.connect() as conn:
+        case = find_case(conn, CASE)
+    assert before is not None and case is not None
+    assert not {"warning", "overdue"} & {step.event for step in before.timeline}
+    alerts = [(s.event, s.department, s.detail) for s in case.timeline if s.department == "TAX"]
+    assert alerts[-2:] == [
+        ("warning", "TAX", "promised limit 2026-03-05: 1 working days left"),
+        ("overdue", "TAX", "promised limit 2026-03-05: 2 working days overdue"),
+    ]
