@@ -32,7 +32,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -43,7 +43,6 @@ from sqlalchemy import (
     delete,
     select,
     text,
-    tuple_,
 )
 
 from hub.db import create_engine_for, database_errors
@@ -121,9 +120,22 @@ class _Shape:
         self.columns = list(table.columns.keys())
         self.template = row_template(table)
         key = [table.c[name] for name in self.names]
-        target: Any = key[0] if len(key) == 1 else tuple_(*key)
-        # One expanding parameter: the statement is compiled once and cached, whatever the keys.
-        self.query = select(table).where(target.in_(bindparam("keys", expanding=True)))
+        # A key of several columns is searched by its leading columns, each IN a list, and
+        # the rows of other keys are dropped when read: for a row value IN a list
+        # (``(a, b, c) IN (VALUES …)``) SQLite scans the whole table, on every batch.
+        self._searched = key if len(key) == 1 else key[:-1]
+        # Expanding parameters: the statement is compiled once and cached, whatever the keys.
+        wanted = [column.in_(bindparam(column.name, expanding=True)) for column in self._searched]
+        self.query = select(table).where(*wanted)
+
+    def search(self, keys: list[Key]) -> dict[str, list[Any]]:
+        """The parameters of :attr:`query` that find the rows of ``keys`` (and maybe more)."""
+        if len(self.names) == 1:
+            return {self.names[0]: keys}
+        return {
+            column.name: list({cast(tuple[Any, ...], key)[place] for key in keys})
+            for place, column in enumerate(self._searched)
+        }
 
     def key_of(self, row: Row) -> Key:
         """The key of ``row``, shaped like the keys that policies' key functions return."""
@@ -294,9 +306,10 @@ def _read(conn: Connection, state: _TableState, keys: set[Key]) -> _TableState:
     shape = state.shape
     for chunk in _chunks(list(keys), _IN_CHUNK):
         # Plain tuples zipped with the names: far cheaper than a RowMapping per row.
-        for values in conn.execute(shape.query, {"keys": chunk}).all():
+        for values in conn.execute(shape.query, shape.search(chunk)).all():
             loaded = dict(zip(shape.columns, values, strict=True))
-            state.rows[shape.key_of(loaded)] = loaded
+            if (key := shape.key_of(loaded)) in keys:
+                state.rows[key] = loaded
     return state
 
 
