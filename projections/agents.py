@@ -48,9 +48,11 @@ logger = logging.getLogger(__name__)
 
 Position = tuple[str, int, int]
 
-# Larger batches amortise each read model's statements; WITHIN_S bounds the wait for one,
-# so a row appears at most half a second after its event when traffic is light.
-BATCH = 2000
+# Larger batches amortise each read model's statements and the pages a commit writes
+# (events of one case share them): 5,000 rather than 2,000 made a worker catching up 13%
+# faster (``onewindow bench pipeline``, 400,000 events). WITHIN_S bounds the wait for a
+# batch, so a row appears at most half a second after its event when traffic is light.
+BATCH = 5000
 WITHIN_S = 0.5
 READ_MODELS = "read-models"
 TICK_INTERVAL_S = 5.0
