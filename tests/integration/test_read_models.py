@@ -355,7 +355,8 @@ def test_timeline_shows_the_warning_and_overdue_steps_of_a_late_task(
 
     with projector.engine.connect() as conn:
         case = find_case(conn, CASE)
-    assert before is not None and case is not None
+    assert before is not None
+    assert case is not None
     assert not {"warning", "overdue"} & {step.event for step in before.timeline}
     alerts = [(s.event, s.department, s.detail) for s in case.timeline if s.department == "TAX"]
     assert alerts[-2:] == [
