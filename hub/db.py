@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy
-from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy import Connection, Engine, MetaData, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 
@@ -50,6 +50,9 @@ _SQLITE_PRAGMAS = (
 _WAL_ATTEMPTS = 50
 _WAL_PAUSE_S = 0.05
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg"}
+#: The PostgreSQL advisory lock held while tables are created (a signed 64-bit key).
+SCHEMA_LOCK_KEY = 0x6F6E6577696E6400  # "onewind" and a zero byte
+_SCHEMA_LOCK = sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def database_url(url: str) -> URL:
@@ -116,6 +119,24 @@ def database_errors(action: str) -> Iterator[None]:
     except sqlalchemy.exc.SQLAlchemyError as exc:
         detail = getattr(exc, "orig", None) or exc
         raise DatabaseError(f"{action}: {detail}".strip()) from exc
+
+
+def create_tables(
+    engine: Engine, metadata: MetaData, tables: Sequence[Table] | None = None
+) -> None:
+    """Create the tables of ``metadata`` (or only ``tables``) that do not exist yet.
+
+    One creator at a time: processes starting together on a fresh database would each
+    find a table missing, and all but the first fail ("table … already exists"). SQLite
+    takes its write lock first (``BEGIN IMMEDIATE``), PostgreSQL an advisory lock; both
+    are released at commit. Wrap the call in :func:`database_errors` to name the tables.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.execute(_SCHEMA_LOCK, {"key": SCHEMA_LOCK_KEY})
+        metadata.create_all(conn, tables=tables)
 
 
 def upsert(

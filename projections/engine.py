@@ -45,7 +45,7 @@ from sqlalchemy import (
     text,
 )
 
-from hub.db import create_engine_for, database_errors
+from hub.db import create_engine_for, create_tables, database_errors
 from hub.events import Event
 from projections.housekeeping import upkeep_for
 from projections.model import Append, Key, Projection, Row, Step, Upsert, new_row, row_template
@@ -76,9 +76,6 @@ def _lock_key(projection: str) -> int:
     """A stable signed 64-bit advisory lock key for ``projection``."""
     digest = hashlib.blake2b(f"onewindow.projection.{projection}".encode(), digest_size=8)
     return int.from_bytes(digest.digest(), "big", signed=True)
-
-
-_SCHEMA_LOCK = _lock_key("")  # no projection is named "": the key of creating tables
 
 
 def _lock(conn: Connection, keys: list[int]) -> None:
@@ -178,7 +175,7 @@ class Projector:
         self._writers = _writers(self.projections, self._shapes, self.engine.dialect)
         self._upkeep = upkeep_for(self.engine)
         with database_errors("cannot create the projection tables"):
-            self._create_tables()
+            create_tables(self.engine, metadata, [*self._tables, processed_events])
 
     def close(self) -> None:
         """Release the connections, if this projector opened the engine itself."""
@@ -223,13 +220,6 @@ class Projector:
             if progress is not None:
                 progress(len(batch))
         return total
-
-    def _create_tables(self) -> None:
-        # Under the lock: workers starting together on a fresh database would otherwise both
-        # find a table missing and the second CREATE TABLE fail ("table cases already exists").
-        with self.engine.begin() as conn:
-            _lock(conn, [_SCHEMA_LOCK])
-            metadata.create_all(conn, tables=[*self._tables, processed_events])
 
     def _processed(self, conn: Connection, batch: list[Event]) -> set[tuple[str, str]]:
         ids = [event.event_id for event in batch if type(event) in self._routes]

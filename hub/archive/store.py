@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 
 from hub.consuming.message import RawMessage
-from hub.db import database_errors, insert_ignore
+from hub.db import create_tables, database_errors, insert_ignore
 
 metadata = MetaData()
 
@@ -93,7 +93,7 @@ class ArchiveStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         with database_errors("cannot create the event archive table"):
-            metadata.create_all(engine)
+            create_tables(engine, metadata)
 
     def append(self, messages: Sequence[tuple[RawMessage, int | None]]) -> int:
         """Store ``(message, timestamp_ms)`` pairs in one transaction; returns how many were new."""

@@ -35,7 +35,7 @@ from sqlalchemy import (
     func,
 )
 
-from hub.db import database_errors
+from hub.db import create_tables, database_errors
 from hub.errors import ValidationError
 from hub.events.base import Event
 from hub.topics import Topic
@@ -88,7 +88,7 @@ Index(
 def create_outbox(engine: Engine) -> None:
     """Create the outbox table and its index if they do not exist yet."""
     with database_errors(f"cannot create the {TABLE_NAME} table"):
-        metadata.create_all(engine)
+        create_tables(engine, metadata)
 
 
 def aggregate_type_for(event: Event) -> str:

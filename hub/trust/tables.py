@@ -18,7 +18,7 @@ from sqlalchemy import (
     Table,
 )
 
-from hub.db import database_errors
+from hub.db import create_tables, database_errors
 
 trust_metadata = MetaData()
 
@@ -95,4 +95,4 @@ ingress_receipts = Table(
 def create_trust_tables(engine: Engine) -> None:
     """Create the trust tables that ``engine``'s database does not have yet."""
     with database_errors("cannot create the trust tables"):
-        trust_metadata.create_all(engine)
+        create_tables(engine, trust_metadata)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, text
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, inspect, text
 
-from hub.db import create_engine_for, database_errors, database_url, insert_ignore, upsert
+from hub.db import (
+    create_engine_for,
+    create_tables,
+    database_errors,
+    database_url,
+    insert_ignore,
+    upsert,
+)
 from hub.errors import DatabaseError, SettingsError
 
 pytestmark = pytest.mark.integration
@@ -162,3 +170,26 @@ def _insert_other(engine: Engine) -> None:
     row = {"license_id": "L-2", "holder": "B", "status": "VALID", "version": 1}
     with engine.begin() as conn:
         insert_ignore(conn, licenses, [row], ["license_id"])
+
+
+def test_processes_creating_the_same_tables_together_all_start(database_url: str) -> None:
+    fresh = MetaData()
+    Table("seals", fresh, Column("seal_id", String, primary_key=True))
+    Table("receipts", fresh, Column("event_id", String, primary_key=True))
+    engines = [create_engine_for(database_url) for _ in range(4)]
+    engines[0].connect().close()  # switching a new SQLite file to WAL is a race of its own
+    start = threading.Barrier(len(engines))
+
+    def create(engine: Engine) -> None:
+        start.wait()
+        create_tables(engine, fresh)
+
+    try:
+        with ThreadPoolExecutor(len(engines)) as pool:
+            for run in [pool.submit(create, engine) for engine in engines]:
+                run.result()  # without the lock: "table seals already exists"
+        with engines[0].connect() as conn:
+            assert {"seals", "receipts"} <= set(inspect(conn).get_table_names())
+    finally:
+        for engine in engines:
+            engine.dispose()
