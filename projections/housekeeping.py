@@ -33,8 +33,9 @@ CHECKPOINT_EVERY = 100
 ANALYZE_AFTER_ROWS = 5_000
 # Rows each index is sampled on; the value SQLite's documentation suggests for optimize.
 _LIMIT = "PRAGMA analysis_limit=400"
-_CHECKPOINT = (_LIMIT, "PRAGMA optimize", "PRAGMA wal_checkpoint(TRUNCATE)")
+_OPTIMIZE = (_LIMIT, "PRAGMA optimize")
 _ANALYZE = (_LIMIT, "ANALYZE")
+_CHECKPOINT = "PRAGMA wal_checkpoint(TRUNCATE)"
 
 
 class SqliteUpkeep:
@@ -52,12 +53,24 @@ class SqliteUpkeep:
         self.rows += rows
         if not self.analysed and self.rows >= ANALYZE_AFTER_ROWS:
             self.analysed = True
-            self._run(_ANALYZE)
+            self._analyse(_ANALYZE)
         if self.batches % CHECKPOINT_EVERY == 0:
-            self._run(_CHECKPOINT)
+            self._analyse(_OPTIMIZE)
+            self._checkpoint()
 
-    def _run(self, statements: tuple[str, ...]) -> None:
-        with database_errors("cannot tidy the SQLite database"), self.engine.connect() as conn:
+    def _checkpoint(self) -> None:
+        with database_errors("cannot checkpoint the SQLite log"), self.engine.connect() as conn:
+            conn.exec_driver_sql(_CHECKPOINT)
+
+    def _analyse(self, statements: tuple[str, ...]) -> None:
+        """Write statistics under the write lock, taken first and waited for.
+
+        Run as they come, the statements read and then write: when another connection
+        committed in between, SQLite cannot upgrade the read and fails at once ("database
+        is locked", which two projectors on one file met) instead of waiting.
+        """
+        with database_errors("cannot update the SQLite statistics"), self.engine.begin() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
             for statement in statements:
                 conn.exec_driver_sql(statement)
 
