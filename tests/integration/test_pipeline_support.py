@@ -20,6 +20,7 @@ from hub.settings import HubSettings, load_settings
 
 # Re-exported for the pipeline tests, which import every helper from this module.
 from hub.testing.processes import HubProcess, hub_env, wait_until
+from projections.agents import BATCH
 from projections.engine import Projector
 from projections.registry import PROJECTIONS
 from projections.tables import processed_events
@@ -33,6 +34,15 @@ Dump = dict[str, dict[tuple[str, ...], dict[str, str]]]
 def workflow_events(cases: int, seed: int = 11, limit: int | None = None) -> list[Event]:
     """The events of ``cases`` generated workflows (the first ``limit`` of them)."""
     return list(islice(event_stream(seed=seed, cases=cases), limit))
+
+
+def several_batches(seed: int) -> list[Event]:
+    """Workflows whose events fill several of the worker's batches (about 36 events a case).
+
+    For tests that stop a worker between two batches: with fewer events than a batch, the
+    first rows appear only when everything is written.
+    """
+    return workflow_events(cases=BATCH // 10, seed=seed)
 
 
 def hub_settings(data_dir: Path, bootstrap: str = "", database_url: str = "") -> HubSettings:

@@ -34,7 +34,7 @@ from test_pipeline_support import (
     projected,
     publish,
     row_count,
-    workflow_events,
+    several_batches,
 )
 
 from hub.db import create_engine_for
@@ -116,7 +116,7 @@ def refused(worker: HubProcess) -> bool:
 def test_two_workers_share_partitions_and_one_stopping_loses_and_repeats_nothing(
     kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    events = workflow_events(cases=150, seed=21)
+    events = several_batches(seed=21)
     url = f"sqlite:///{tmp_path / 'hub.db'}"
     expected = projected(events, f"sqlite:///{tmp_path / 'expected.db'}")
     target = len(expected["processed_events"])

@@ -22,6 +22,7 @@ from test_pipeline_support import (
     projected,
     publish,
     row_count,
+    several_batches,
     start_worker,
     workflow_events,
 )
@@ -72,7 +73,7 @@ def test_events_published_end_as_the_same_rows_in_postgresql(
 def test_a_worker_killed_mid_batch_and_restarted_misses_and_repeats_nothing(
     kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    events = workflow_events(cases=120, seed=13)
+    events = several_batches(seed=13)
     url = f"sqlite:///{tmp_path / 'hub.db'}"
     expected = projected(events, f"sqlite:///{tmp_path / 'expected.db'}")
     target = len(expected["processed_events"])
