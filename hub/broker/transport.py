@@ -7,7 +7,7 @@ caught up, the request asks only for those, the broker holds it for the full wai
 because they have nothing new, and the partitions that do have records wait behind it.
 A worker catching up (after a restart, a rebuild, a burst) then stalls for 1.5 s at a
 time: ``onewindow bench pipeline`` measured the read models at 0.29 of the plain loop on
-100,000 events with faust's wait, and 0.39 with this one.
+100,000 events with faust's wait, and 0.44 with this one.
 
 It is registered as the ``onewindow`` transport (an entry point of the
 ``faust.transports`` group in ``pyproject.toml``), so a worker's broker URLs read
