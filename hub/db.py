@@ -50,9 +50,11 @@ _SQLITE_PRAGMAS = (
 _WAL_ATTEMPTS = 50
 _WAL_PAUSE_S = 0.05
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg"}
-#: The PostgreSQL advisory lock held while tables are created (a signed 64-bit key).
-SCHEMA_LOCK_KEY = 0x6F6E6577696E6400  # "onewind" and a zero byte
-_SCHEMA_LOCK = sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)")
+# The PostgreSQL advisory lock held while tables are created (a signed 64-bit key).
+_SCHEMA_LOCK_KEY = 0x6F6E6577696E6400  # "onewind" and a zero byte
+_ADVISORY_LOCKS = sqlalchemy.text(
+    "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
+)
 
 
 def database_url(url: str) -> URL:
@@ -126,17 +128,28 @@ def create_tables(
 ) -> None:
     """Create the tables of ``metadata`` (or only ``tables``) that do not exist yet.
 
-    One creator at a time: processes starting together on a fresh database would each
-    find a table missing, and all but the first fail ("table … already exists"). SQLite
-    takes its write lock first (``BEGIN IMMEDIATE``), PostgreSQL an advisory lock; both
-    are released at commit. Wrap the call in :func:`database_errors` to name the tables.
+    One creator at a time, under :func:`write_lock`: processes starting together on a
+    fresh database would each find a table missing, and all but the first fail ("table …
+    already exists"). Wrap the call in :func:`database_errors` to name the tables.
     """
     with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.execute(_SCHEMA_LOCK, {"key": SCHEMA_LOCK_KEY})
+        write_lock(conn, [_SCHEMA_LOCK_KEY])
         metadata.create_all(conn, tables=tables)
+
+
+def write_lock(conn: Connection, keys: Sequence[int] = ()) -> None:
+    """Take the write lock of ``conn``'s transaction before it reads anything.
+
+    SQLite: the database's, with ``BEGIN IMMEDIATE``. pysqlite would begin only at the
+    first write, after the reads, and a read that another connection's commit overtook
+    cannot become a write: SQLite then fails at once ("database is locked") instead of
+    waiting out the busy timeout. PostgreSQL: transaction-scoped advisory locks on
+    ``keys`` (signed 64-bit), taken in key order. Both are released at commit.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif keys:
+        conn.execute(_ADVISORY_LOCKS, {"keys": list(keys)})
 
 
 def upsert(

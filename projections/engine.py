@@ -42,10 +42,9 @@ from sqlalchemy import (
     bindparam,
     delete,
     select,
-    text,
 )
 
-from hub.db import create_engine_for, create_tables, database_errors
+from hub.db import create_engine_for, create_tables, database_errors, write_lock
 from hub.events import Event
 from projections.housekeeping import upkeep_for
 from projections.model import Append, Key, Projection, Row, Step, Upsert, new_row, row_template
@@ -67,23 +66,12 @@ _PROCESSED = select(processed_events.c.projection, processed_events.c.event_id).
 )
 
 # In ascending key order, so that projectors of overlapping projections never deadlock.
-_ADVISORY_LOCK = text(
-    "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
-)
 
 
 def _lock_key(projection: str) -> int:
     """A stable signed 64-bit advisory lock key for ``projection``."""
     digest = hashlib.blake2b(f"onewindow.projection.{projection}".encode(), digest_size=8)
     return int.from_bytes(digest.digest(), "big", signed=True)
-
-
-def _lock(conn: Connection, keys: list[int]) -> None:
-    """The write lock of ``conn``'s transaction: the database's (SQLite) or ``keys`` (PG)."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.execute(_ADVISORY_LOCK, {"keys": keys})
 
 
 @dataclass
@@ -187,7 +175,7 @@ class Projector:
         unique = _first_of_each(batch)
         result = ApplyResult(skipped=len(batch) - len(unique))
         with database_errors("cannot apply a batch of events"), self.engine.begin() as conn:
-            _lock(conn, self._lock_keys)  # before any read: see the module docstring
+            write_lock(conn, self._lock_keys)  # before any read: see the module docstring
             done = self._processed(conn, unique)
             work = self._work(unique, done, result)
             if work:

@@ -25,7 +25,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
 
-from hub.db import database_errors
+from hub.db import database_errors, write_lock
 
 #: Batches between two checkpoints, counted over every projector of one engine.
 CHECKPOINT_EVERY = 100
@@ -63,14 +63,13 @@ class SqliteUpkeep:
             conn.exec_driver_sql(_CHECKPOINT)
 
     def _analyse(self, statements: tuple[str, ...]) -> None:
-        """Write statistics under the write lock, taken first and waited for.
+        """Write statistics under the write lock, taken first (see :func:`hub.db.write_lock`).
 
-        Run as they come, the statements read and then write: when another connection
-        committed in between, SQLite cannot upgrade the read and fails at once ("database
-        is locked", which two projectors on one file met) instead of waiting.
+        The statements read, then write: run as they came, they failed with "database is
+        locked" when another projector committed in between.
         """
         with database_errors("cannot update the SQLite statistics"), self.engine.begin() as conn:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            write_lock(conn)
             for statement in statements:
                 conn.exec_driver_sql(statement)
 
