@@ -25,7 +25,7 @@ import asyncio
 import functools
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
@@ -99,7 +99,7 @@ class Publisher:
 
     def encode(self, event: Event) -> bytes:
         """The wire-format value of ``event``; its model has checked what Avro would."""
-        return self._encoder()(event)
+        return self._require_serializer().encode_event(event)
 
     def publish(self, event: Event) -> Future[Delivery]:
         """Queue ``event``; the future resolves to its Delivery or fails with a PublishError."""
@@ -185,9 +185,6 @@ class Publisher:
         # Delivery reports carry no headers: the callback is bound to the event's id.
         on_delivery = functools.partial(batch.on_delivery, event.event_id)
         self._produce(event.topic, key.encode(), value, _headers(event, key), on_delivery)
-
-    def _encoder(self) -> Callable[[Event], bytes]:
-        return self._require_serializer().encode_event
 
     def _require_serializer(self) -> Serializer:
         if self._serializer is None:

@@ -91,10 +91,14 @@ def attention(conn: Connection, limit: int) -> list[TaskView]:
 def _attention_query(limit: int) -> Select[Any]:
     """The statement, built once per limit: building its 18 parts took longer than running it."""
     parts = union_all(*(select(part) for part in _attention_parts(limit))).subquery()
-    order = (parts.c.rank, parts.c.promised_due_date.desc(), parts.c.task_id)
-    first = select(parts).order_by(*order).limit(limit).subquery()
+    first = select(parts).order_by(*_ranked(parts)).limit(limit).subquery()
     query = select(tasks).join(first, tasks.c.task_id == first.c.task_id)
-    return query.order_by(first.c.rank, first.c.promised_due_date.desc(), first.c.task_id)
+    return query.order_by(*_ranked(first))
+
+
+def _ranked(chosen: Subquery) -> tuple[ColumnElement[Any], ...]:
+    """The attention order: open and overdue first, then latest due, then task id."""
+    return (chosen.c.rank, chosen.c.promised_due_date.desc(), chosen.c.task_id)
 
 
 def count_attention(conn: Connection, cap: int = COUNT_CAP) -> AttentionCount:

@@ -44,9 +44,11 @@ from hub.errors import InvalidIdentifierError
 from hub.identifiers import mask, validate_resident_id
 from hub.trust.keystore import PersonKeys
 from hub.trust.sealing import ERASED, FACE_FIELDS, erased_id
+from hub.trust.tables import license_seals
+from projections.tables import licenses
 
 _ID_SUFFIXES = ("_id_number", "_id")
-SEALS, LICENSES = "license_seals", "licenses"
+_SEALS, _LICENSES = license_seals.name, licenses.name
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def erase_person(engine: Engine, person: str, keys: PersonKeys) -> ErasureReport
     with database_errors("cannot anonymise the read models"), engine.begin() as conn:
         tables = _reflected(conn)
         counts = {table.name: _anonymise(conn, table, person, tombstone) for table in tables}
-        counts[SEALS] = counts.get(SEALS, 0) + _forget_seals(conn, tables, tombstone)
+        counts[_SEALS] = counts.get(_SEALS, 0) + _forget_seals(conn, tables, tombstone)
     rows = {name: count for name, count in counts.items() if count}
     return ErasureReport(mask(person), key_id is not None, tombstone, rows)
 
@@ -82,9 +84,9 @@ def _forget_seals(conn: Connection, tables: list[Table], tombstone: str) -> int:
     the signature over the fields that name no one, which verification checks instead.
     """
     by_name = {table.name: table for table in tables}
-    if SEALS not in by_name or LICENSES not in by_name:
+    if _SEALS not in by_name or _LICENSES not in by_name:
         return 0
-    seals, held = by_name[SEALS], by_name[LICENSES]
+    seals, held = by_name[_SEALS], by_name[_LICENSES]
     theirs = select(held.c.license_id).where(held.c.holder_id_number == tombstone)
     blank = update(seals).where(seals.c.license_id.in_(theirs)).values(signature=ERASED)
     return conn.execute(blank).rowcount
