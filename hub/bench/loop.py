@@ -32,26 +32,40 @@ class LoopRun:
 
 
 class _Recorder:
-    """Times every SQLAlchemy execute and records the statements it sent to the driver."""
+    """Times every SQLAlchemy execute and records the statements it sent to the driver.
+
+    ``exec_driver_sql`` (the bulk writes) fires no ``before_execute``/``after_execute``,
+    only the cursor events: outside an ``execute``, the cursor events time the statement.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.seconds = 0.0
         self.statements: list[Statement | None] = []  # None: the transaction committed
         self._started = 0.0
+        self._in_execute = False
         event.listen(engine, "before_execute", self._before)
         event.listen(engine, "after_execute", self._after)
         event.listen(engine, "before_cursor_execute", self._sent)
+        event.listen(engine, "after_cursor_execute", self._done)
         event.listen(engine, "commit", self._commit)
 
     def _before(self, *_: Any) -> None:
+        self._in_execute = True
         self._started = time.perf_counter()
 
     def _after(self, *_: Any) -> None:
+        self._in_execute = False
         self.seconds += time.perf_counter() - self._started
 
     def _sent(self, *args: Any) -> None:
         _conn, _cursor, statement, parameters, _context, executemany = args
         self.statements.append((statement, parameters, executemany))
+        if not self._in_execute:
+            self._started = time.perf_counter()
+
+    def _done(self, *_: Any) -> None:
+        if not self._in_execute:
+            self.seconds += time.perf_counter() - self._started
 
     def _commit(self, *_: Any) -> None:
         self.statements.append(None)
