@@ -21,6 +21,7 @@ import faust
 from mode import ServiceT
 from sqlalchemy import Engine
 
+from hub import collector
 from hub.db import create_engine_for
 from hub.errors import SettingsError
 from hub.health import database_reachable
@@ -96,7 +97,13 @@ def default_processors(engine: Engine) -> list[Processor]:
 
 
 def run_worker(worker: Worker, services: Sequence[ServiceT] = (), loglevel: str = "info") -> int:
-    """Run until SIGINT or SIGTERM (or a crash); returns the process exit code."""
+    """Run until SIGINT or SIGTERM (or a crash); returns the process exit code.
+
+    The collector is set for batch work first, and what start-up built is settled out of
+    its way (:mod:`hub.collector`).
+    """
+    collector.for_batches()
+    collector.settle()
     runner = faust.Worker(
         worker.app,
         *services,

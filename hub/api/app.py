@@ -23,7 +23,8 @@ from hub.api import dashboard, errors, reuse
 from hub.api.context import ApiContext, Hooks
 from hub.api.metrics import Metrics, MetricsMiddleware
 from hub.api.routers import cases, health, holders, licenses, statistics, tasks
-from hub.api.serving import server_config, settle
+from hub.api.serving import server_config
+from hub.collector import settle
 from hub.db import create_engine_for, database_errors
 from hub.errors import DatabaseError
 from hub.queries import StatisticsCache

@@ -2,20 +2,19 @@
 
 :func:`server_config` is shared by ``onewindow api`` and :class:`ServerThread` (``onewindow
 up``, tests, the bench): no access log (Prometheus counts requests), uvicorn's C parser
-and event loop when installed, and :func:`settle` once the app is built, so that the
-collector stops walking the start-up objects (the catalogue, schemas, routes: about
-110,000) on every full collection, a pause of up to 85 ms on a busy machine.
+and event loop when installed, and :func:`hub.collector.settle` once the app is built, so
+that the collector stops walking the start-up objects on every full collection.
 """
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 
 import uvicorn
 from fastapi import FastAPI
 
+from hub.collector import settle
 from hub.errors import HubError
 
 STARTUP_TIMEOUT = 15.0
@@ -24,12 +23,6 @@ STARTUP_TIMEOUT = 15.0
 def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
     """uvicorn's settings for the API on ``host:port``."""
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-
-
-def settle() -> None:
-    """Move every object alive now out of the collector's way, for good."""
-    gc.collect()
-    gc.freeze()
 
 
 class ServerThread:
