@@ -4,10 +4,13 @@ One transaction per batch, a fixed number of statements whatever the batch size:
 
 1. drop duplicates inside the batch, then the events already in ``processed_events``
    for a projection (one ``SELECT … IN``);
-2. load the current row of every key the batch touches, one ``SELECT … IN`` per table;
+2. load the current row of every key the batch touches: from the rows this projector
+   wrote before (:mod:`projections.rowcache`), if nobody else wrote since, else one
+   ``SELECT … IN`` per table;
 3. run the policies in memory, in batch order, so several events of one case apply in turn;
-4. write the changed rows with bulk ``INSERT … ON CONFLICT DO UPDATE``, the log rows and
-   the tracking records with bulk inserts (:mod:`projections.writer`).
+4. write new rows with bulk ``INSERT … ON CONFLICT DO UPDATE``, rows that exist by the
+   columns the batch changed (``UPDATE … SET``), the log rows and the tracking records with
+   bulk inserts (:mod:`projections.writer`).
 
 After the commit, on SQLite, :mod:`projections.housekeeping` checkpoints the WAL and
 keeps table statistics every so many batches.
@@ -18,6 +21,9 @@ serialise instead of each reading a row and writing back its own version of it: 
 starts the transaction with ``BEGIN IMMEDIATE`` (pysqlite would begin only at the first
 write, after the reads); PostgreSQL takes a transaction-scoped advisory lock per
 projection, which also covers rows that do not exist yet, where ``FOR UPDATE`` cannot.
+Under the lock it reads the projections' stamps (:mod:`projections.stamps`): a stamp not
+its own means another writer (projector, rebuild, erasure) was there, and the cached rows
+are dropped. A batch that writes leaves new stamps; a batch that fails drops the cache.
 
 A replayed or redelivered event is found in step 1 and changes nothing. Tracking records
 and log rows are plain inserts on purpose: if two workers ever applied the same event at
@@ -28,15 +34,14 @@ policies twice. Any database failure rolls the whole batch back and surfaces as
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
-    Dialect,
     Engine,
     Table,
     bindparam,
@@ -44,18 +49,23 @@ from sqlalchemy import (
     select,
 )
 
-from hub.db import create_engine_for, create_tables, database_errors, write_lock
+from hub.db import create_engine_for, create_tables, database_errors
 from hub.events import Event
+from projections import stamps
 from projections.housekeeping import upkeep_for
 from projections.model import Append, Key, Projection, Row, Step, Upsert, new_row, row_template
 from projections.registry import projections_named
+from projections.rowcache import RowCache
+from projections.stamps import projection_stamps
 from projections.tables import metadata, processed_events
-from projections.writer import BulkWriter
+from projections.writer import RowWriter, rows_writer
 
 #: Events per transaction when rebuilding; large enough to amortise each statement.
 REBUILD_BATCH = 2000
 #: Keys per ``IN (…)`` list, well below SQLite's and PostgreSQL's parameter limits.
 _IN_CHUNK = 1000
+#: Rows a projector keeps between batches (about 1 KB each).
+ROW_CACHE = 250_000
 
 Work = tuple[Event, str, tuple[Step, ...]]
 
@@ -64,14 +74,6 @@ Work = tuple[Event, str, tuple[Step, ...]]
 _PROCESSED = select(processed_events.c.projection, processed_events.c.event_id).where(
     processed_events.c.event_id.in_(bindparam("ids", expanding=True))
 )
-
-# In ascending key order, so that projectors of overlapping projections never deadlock.
-
-
-def _lock_key(projection: str) -> int:
-    """A stable signed 64-bit advisory lock key for ``projection``."""
-    digest = hashlib.blake2b(f"onewindow.projection.{projection}".encode(), digest_size=8)
-    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 @dataclass
@@ -103,6 +105,8 @@ class _Shape:
         self.table = table
         self.names = tuple(column.name for column in table.primary_key.columns)
         self.columns = list(table.columns.keys())
+        self.values = itemgetter(*self.columns)
+        """A row's values in column order (every table has several columns)."""
         self.template = row_template(table)
         key = [table.c[name] for name in self.names]
         # A key of several columns is searched by its leading columns, each IN a list, and
@@ -136,6 +140,14 @@ class _TableState:
     def __init__(self, shape: _Shape) -> None:
         self.shape = shape
         self.rows: dict[Key, Row] = {}
+        self.before: dict[Key, tuple[Any, ...]] = {}
+        """The values, in column order, of the rows that were read (not the new ones)."""
+
+    def changes(self) -> Iterator[tuple[Row, tuple[Any, ...] | None]]:
+        """Every row with the values it was read with, or None for a new row."""
+        before = self.before
+        for key, row in self.rows.items():
+            yield row, before.get(key)
 
     def get(self, key: Key) -> Row:
         row = self.rows.get(key)
@@ -156,14 +168,25 @@ class Projector:
         )
         self.projections = projections_named(projections)
         self._names = frozenset(projection.name for projection in self.projections)
-        self._lock_keys = sorted(_lock_key(name) for name in self._names)
         self._routes = _routes(self.projections)
         self._tables = [table for p in self.projections for table in p.tables]
         self._shapes = {table: _Shape(table) for table in self._tables}
-        self._writers = _writers(self.projections, self._shapes, self.engine.dialect)
+        dialect = self.engine.dialect
+        logs = _logs(self.projections)
+        # Plain inserts for logs and tracking records; tables that policies update by change.
+        self._writers = {t: rows_writer(t, dialect) for t in [*logs, processed_events]}
+        self._updaters = {
+            table: RowWriter(table, dialect, shape.names)
+            for table, shape in self._shapes.items()
+            if table not in logs
+        }
         self._upkeep = upkeep_for(self.engine)
+        self._cache = RowCache(ROW_CACHE)
+        self._stamps: dict[str, str] = {}  # what this projector's last writing batch left
         with database_errors("cannot create the projection tables"):
-            create_tables(self.engine, metadata, [*self._tables, processed_events])
+            create_tables(
+                self.engine, metadata, [*self._tables, processed_events, projection_stamps]
+            )
 
     def close(self) -> None:
         """Release the connections, if this projector opened the engine itself."""
@@ -174,14 +197,15 @@ class Projector:
         """Apply ``batch`` in one transaction; events already processed change nothing."""
         unique = _first_of_each(batch)
         result = ApplyResult(skipped=len(batch) - len(unique))
-        with database_errors("cannot apply a batch of events"), self.engine.begin() as conn:
-            write_lock(conn, self._lock_keys)  # before any read: see the module docstring
-            done = self._processed(conn, unique)
-            work = self._work(unique, done, result)
-            if work:
-                states = self._load(conn, work)
-                logs, tracking = _run(work, states)
-                result.rows = self._write(conn, states, logs, tracking)
+        try:
+            with database_errors("cannot apply a batch of events"), self.engine.begin() as conn:
+                states = self._apply(conn, unique, result)
+        except BaseException:
+            self._cache.clear()  # the rows of a batch rolled back are not the database's
+            raise
+        for table, state in states.items():  # committed: kept for the next batches
+            for key, row in state.rows.items():
+                self._cache.put(table, key, state.shape.values(row))
         if self._upkeep is not None:
             self._upkeep.after_batch(result.rows)
         return result
@@ -196,9 +220,11 @@ class Projector:
         """Drop and recreate the tables of projection ``name`` (or all), then replay ``events``."""
         chosen = projections_named(name) if name else self.projections
         tables = [table for projection in chosen for table in projection.tables]
+        names = [projection.name for projection in chosen]
         with database_errors("cannot reset the projection tables"), self.engine.begin() as conn:
+            stamps.lock(conn, names)
             metadata.drop_all(conn, tables=tables)
-            names = [projection.name for projection in chosen]
+            stamps.restamp(conn, names)  # whoever kept rows of these tables forgets them
             conn.execute(delete(processed_events).where(processed_events.c.projection.in_(names)))
             metadata.create_all(conn, tables=tables)
         target = self if chosen == self.projections else Projector(self.engine, names)
@@ -208,6 +234,29 @@ class Projector:
             if progress is not None:
                 progress(len(batch))
         return total
+
+    def _check_cache(self, conn: Connection) -> None:
+        """Forget the cached rows if another writer stamped one of the projections since."""
+        found = stamps.read(conn, self._names)
+        if found != self._stamps:
+            self._cache.clear()
+            self._stamps = found
+
+    def _apply(
+        self, conn: Connection, batch: list[Event], result: ApplyResult
+    ) -> dict[Table, _TableState]:
+        """Steps 1 to 4 of the module docstring; returns the rows the batch wrote."""
+        stamps.lock(conn, self._names)  # before any read: see the module docstring
+        self._check_cache(conn)
+        done = self._processed(conn, batch)
+        work = self._work(batch, done, result)
+        if not work:
+            return {}
+        states = self._load(conn, work)
+        logs, tracking = _run(work, states)
+        result.rows = self._write(conn, states, logs, tracking)
+        self._stamps = stamps.restamp(conn, self._names)
+        return states
 
     def _processed(self, conn: Connection, batch: list[Event]) -> set[tuple[str, str]]:
         ids = [event.event_id for event in batch if type(event) in self._routes]
@@ -240,10 +289,19 @@ class Projector:
             for step in steps:
                 if isinstance(step, Upsert) and (key := step.key(event)) is not None:
                     keys.setdefault(step.table, set()).add(key)
-        return {
-            table: _read(conn, _TableState(self._shapes[table]), wanted)
-            for table, wanted in keys.items()
-        }
+        states = {}
+        for table, wanted in keys.items():
+            state = states[table] = _TableState(self._shapes[table])
+            shape, missing = state.shape, set()
+            for key in wanted:
+                values = self._cache.get(table, key)
+                if values is None:
+                    missing.add(key)
+                else:
+                    state.rows[key] = dict(zip(shape.columns, values, strict=True))
+                    state.before[key] = values
+            _read(conn, state, missing)
+        return states
 
     def _write(
         self,
@@ -255,7 +313,7 @@ class Projector:
         written = 0
         for table in self._tables:
             if table in states:
-                written += self._writers[table].write(conn, states[table].rows.values())
+                written += self._updaters[table].write(conn, states[table].changes())
             if table in logs:
                 written += self._writers[table].write(conn, logs[table])
         self._writers[processed_events].write(conn, tracking)
@@ -280,7 +338,7 @@ def _run(
     return logs, tracking
 
 
-def _read(conn: Connection, state: _TableState, keys: set[Key]) -> _TableState:
+def _read(conn: Connection, state: _TableState, keys: set[Key]) -> None:
     shape = state.shape
     for chunk in _chunks(list(keys), _IN_CHUNK):
         # Plain tuples zipped with the names: far cheaper than a RowMapping per row.
@@ -288,24 +346,18 @@ def _read(conn: Connection, state: _TableState, keys: set[Key]) -> _TableState:
             loaded = dict(zip(shape.columns, values, strict=True))
             if (key := shape.key_of(loaded)) in keys:
                 state.rows[key] = loaded
-    return state
+                state.before[key] = tuple(values)
 
 
-def _writers(
-    projections: list[Projection], shapes: dict[Table, _Shape], dialect: Dialect
-) -> dict[Table, BulkWriter]:
-    """Upserts for tables that policies update, plain inserts for logs and tracking."""
-    logs = {
+def _logs(projections: list[Projection]) -> set[Table]:
+    """The tables that steps append to."""
+    return {
         step.table
         for p in projections
         for s in p.steps.values()
         for step in s
         if isinstance(step, Append)
     }
-    writers = {processed_events: BulkWriter(processed_events, dialect)}
-    for table, shape in shapes.items():
-        writers[table] = BulkWriter(table, dialect, () if table in logs else shape.names)
-    return writers
 
 
 def _routes(projections: list[Projection]) -> dict[type[Event], list[tuple[str, tuple[Step, ...]]]]:

@@ -45,6 +45,9 @@ from hub.identifiers import mask, validate_resident_id
 from hub.trust.keystore import PersonKeys
 from hub.trust.sealing import ERASED, FACE_FIELDS, erased_id
 from hub.trust.tables import license_seals
+from projections import stamps
+from projections.registry import PROJECTIONS
+from projections.stamps import projection_stamps
 from projections.tables import licenses
 
 _ID_SUFFIXES = ("_id_number", "_id")
@@ -69,9 +72,14 @@ def erase_person(engine: Engine, person: str, keys: PersonKeys) -> ErasureReport
     key_id = keys.forget(person)
     tombstone = erased_id(key_id or secrets.token_hex(8))
     with database_errors("cannot anonymise the read models"), engine.begin() as conn:
+        # As every writer of the read models: under their write lock, leaving new stamps,
+        # so that no projector writes back a row it kept from before.
+        stamps.lock(conn, PROJECTIONS)
         tables = _reflected(conn)
         counts = {table.name: _anonymise(conn, table, person, tombstone) for table in tables}
         counts[_SEALS] = counts.get(_SEALS, 0) + _forget_seals(conn, tables, tombstone)
+        if projection_stamps.name in {table.name for table in tables}:
+            stamps.restamp(conn, PROJECTIONS)
     rows = {name: count for name, count in counts.items() if count}
     return ErasureReport(mask(person), key_id is not None, tombstone, rows)
 

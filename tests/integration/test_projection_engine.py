@@ -1,6 +1,8 @@
 """The projection engine's guarantees on generated workflow streams: replays change
-nothing, batch boundaries do not matter, a rebuild equals incremental processing, and a
-failing batch leaves nothing half-applied. Each runs on a SQLite file and on PostgreSQL."""
+nothing, batch boundaries do not matter, a rebuild equals incremental processing, a
+failing batch leaves nothing half-applied, and the rows a projector keeps between batches
+are read again once another writer (a projector, an erasure, a rebuild) changed them.
+Each runs on a SQLite file and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -18,8 +20,12 @@ from hub.db import create_engine_for
 from hub.errors import DatabaseError, ValidationError
 from hub.events.applications import ApplicationRejected, ApplicationSubmitted
 from hub.events.base import Event
-from hub.events.licenses import LicenseIssued
+from hub.events.licenses import LicenseIssued, LicenseSuspended
+from hub.events.tasks import TaskApproved
 from hub.topics import Topic
+from hub.trust.erasure import erase_person
+from hub.trust.keystore import PersonKeys
+from hub.trust.testing import license_of_a_person, traces
 from projections.engine import Projector
 from projections.registry import PROJECTIONS
 from projections.tables import cases, licenses, processed_events
@@ -262,3 +268,70 @@ def test_projectors_starting_together_on_a_fresh_database_all_start(database_url
     with ThreadPoolExecutor(4) as pool:
         for run in [pool.submit(open_projector) for _ in range(4)]:
             run.result()
+
+
+_PERSON = "11010519491231002X"
+
+
+def _two_approvals(events: list[Event]) -> tuple[int, TaskApproved, TaskApproved]:
+    """Where the first approval of a case with two or more is, and its first two approvals."""
+    seen: dict[str, TaskApproved] = {}
+    for approval in events:
+        if isinstance(approval, TaskApproved):
+            if approval.case_id in seen:
+                first = seen[approval.case_id]
+                return events.index(first), first, approval
+            seen[approval.case_id] = approval
+    raise LookupError("no case with two approved tasks")
+
+
+def _approved(projector: Projector, case_id: str) -> int:
+    with projector.engine.connect() as conn:
+        query = select(cases.c.tasks_approved).where(cases.c.case_id == case_id)
+        return int(conn.execute(query).scalar_one())
+
+
+def test_rows_another_projector_wrote_are_read_again(
+    projector: Projector, database_url: str
+) -> None:
+    events = list(event_stream(seed=2611, cases=20))
+    position, first, second = _two_approvals(events)
+    projector.apply(events[:position])  # the case's row is kept, no task approved yet
+    other = Projector(database_url)
+    other.apply([first])
+    other.close()
+
+    projector.apply([second])
+
+    # From the row it kept, the projector would count its approval as the first.
+    assert _approved(projector, first.case_id) == 2
+
+
+def test_a_row_erased_is_not_written_back_from_memory(
+    projector: Projector, database_url: str
+) -> None:
+    issued = license_of_a_person("ROW_CACHE_ERASURE", _PERSON)
+    projector.apply([issued])  # the license row, with the holder's number, is kept
+    erase_person(projector.engine, _PERSON, PersonKeys(projector.engine))
+
+    suspended = LicenseSuspended(
+        source="MR", license_id=issued.license_id, authority="MR", reason="inspection"
+    )
+    projector.apply([suspended])
+
+    # The history entry snapshots the license row: read again, it is the anonymised one.
+    assert traces(projector.engine, _PERSON) == []
+    assert traces(projector.engine, issued.holder_name) == []
+
+
+def test_rows_are_read_again_after_a_rebuild(projector: Projector, database_url: str) -> None:
+    events = list(event_stream(seed=2611, cases=20))
+    position, first, second = _two_approvals(events)
+    projector.apply([*events[:position], first])
+    rebuilder = Projector(database_url)
+    rebuilder.rebuild(events[:position])  # the first approval is gone again
+    rebuilder.close()
+
+    projector.apply([second])
+
+    assert _approved(projector, first.case_id) == 1
