@@ -55,7 +55,7 @@ from projections import stamps
 from projections.housekeeping import upkeep_for
 from projections.model import Append, Key, Projection, Row, Step, Upsert, new_row, row_template
 from projections.registry import projections_named
-from projections.rowcache import RowCache
+from projections.rowcache import RowCache, Values
 from projections.stamps import projection_stamps
 from projections.tables import metadata, processed_events
 from projections.writer import RowWriter, rows_writer
@@ -140,10 +140,10 @@ class _TableState:
     def __init__(self, shape: _Shape) -> None:
         self.shape = shape
         self.rows: dict[Key, Row] = {}
-        self.before: dict[Key, tuple[Any, ...]] = {}
+        self.before: dict[Key, Values] = {}
         """The values, in column order, of the rows that were read (not the new ones)."""
 
-    def changes(self) -> Iterator[tuple[Row, tuple[Any, ...] | None]]:
+    def changes(self) -> Iterator[tuple[Row, Values | None]]:
         """Every row with the values it was read with, or None for a new row."""
         before = self.before
         for key, row in self.rows.items():

@@ -4,8 +4,9 @@ A case's events arrive over weeks, a few in each of many batches: without the ca
 batch read its cases and tasks back from the database, decoding their dates and JSON
 again, a sixth of the engine's time. Entries are the values in column order as committed;
 the engine builds a fresh dict from them for the policies, which replace values rather
-than mutate them, so an entry never changes. When the cache is full, the rows used least
-recently go first. Whether the entries still hold is the engine's business (see
+than mutate them, so an entry never changes. When the cache is full, the rows written
+least recently go first (the engine writes back every row a batch used, so these are the
+rows no recent batch touched). Whether the entries still hold is the engine's business (see
 :mod:`projections.stamps`): it clears the cache whenever someone else wrote.
 """
 
@@ -22,14 +23,11 @@ Values = tuple[Any, ...]
 
 
 class RowCache:
-    """At most ``limit`` rows of any tables, by table and key, least recently used first."""
+    """At most ``limit`` rows of any tables, by table and key, least recently put first."""
 
     def __init__(self, limit: int) -> None:
-        self.limit = limit
+        self._limit = limit
         self._rows: OrderedDict[tuple[Table, Key], Values] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._rows)
 
     def get(self, table: Table, key: Key) -> Values | None:
         """The values of the row of ``table`` with ``key``, if kept."""
@@ -40,7 +38,7 @@ class RowCache:
         rows = self._rows
         rows[(table, key)] = values
         rows.move_to_end((table, key))
-        if len(rows) > self.limit:
+        if len(rows) > self._limit:
             rows.popitem(last=False)
 
     def clear(self) -> None:

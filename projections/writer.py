@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from hub.db import database_errors
 from hub.errors import DatabaseError
 from projections.model import Row
+from projections.rowcache import Values
 
 _UPSERT_DIALECTS: dict[str, Callable[[Table], Any]] = {
     "sqlite": sqlite.insert,
@@ -64,7 +65,10 @@ class BulkWriter:
         ]
 
     def write(self, conn: Connection, rows: Iterable[Row]) -> int:
-        """Send ``rows`` (dicts with every column) in one ``executemany``; returns their count."""
+        """Send ``rows`` in one ``executemany``; returns their count.
+
+        Each row is a dict holding at least the columns the statement takes.
+        """
         params: list[Any] = [self._parameters(row) for row in rows]
         if not self._positional:
             params = [dict(zip(self._binds, values, strict=True)) for values in params]
@@ -91,11 +95,11 @@ class RowWriter:
         self._table = table
         self._dialect = dialect
         self._keys = key_columns
-        self.names = tuple(column.name for column in table.columns)
+        self._names = tuple(column.name for column in table.columns)
         self._inserts = rows_writer(table, dialect, key_columns)
         self._updates: dict[tuple[str, ...], BulkWriter] = {}
 
-    def write(self, conn: Connection, rows: Iterable[tuple[Row, tuple[Any, ...] | None]]) -> int:
+    def write(self, conn: Connection, rows: Iterable[tuple[Row, Values | None]]) -> int:
         """Write each row given with the values it was read with (None: a new row)."""
         new: list[Row] = []
         changed: dict[tuple[str, ...], list[Row]] = {}
@@ -103,7 +107,7 @@ class RowWriter:
             if before is None:
                 new.append(row)
                 continue
-            names = tuple(n for n, old in zip(self.names, before, strict=True) if row[n] != old)
+            names = tuple(n for n, old in zip(self._names, before, strict=True) if row[n] != old)
             if names:
                 changed.setdefault(names, []).append(row)
         written = self._inserts.write(conn, new)

@@ -74,12 +74,12 @@ def erase_person(engine: Engine, person: str, keys: PersonKeys) -> ErasureReport
     with database_errors("cannot anonymise the read models"), engine.begin() as conn:
         # As every writer of the read models: under their write lock, leaving new stamps,
         # so that no projector writes back a row it kept from before.
-        stamps.lock(conn, PROJECTIONS)
+        stamps.lock(conn, list(PROJECTIONS))
         tables = _reflected(conn)
         counts = {table.name: _anonymise(conn, table, person, tombstone) for table in tables}
         counts[_SEALS] = counts.get(_SEALS, 0) + _forget_seals(conn, tables, tombstone)
         if projection_stamps.name in {table.name for table in tables}:
-            stamps.restamp(conn, PROJECTIONS)
+            stamps.restamp(conn, list(PROJECTIONS))
     rows = {name: count for name, count in counts.items() if count}
     return ErasureReport(mask(person), key_id is not None, tombstone, rows)
 

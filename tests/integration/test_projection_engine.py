@@ -335,3 +335,19 @@ def test_rows_are_read_again_after_a_rebuild(projector: Projector, database_url:
     projector.apply([second])
 
     assert _approved(projector, first.case_id) == 1
+
+
+def test_rows_are_not_written_back_into_tables_a_rebuild_emptied(
+    projector: Projector, database_url: str
+) -> None:
+    events = list(event_stream(seed=2611, cases=20))
+    position, first, second = _two_approvals(events)
+    projector.apply([*events[:position], first])
+    rebuilder = Projector(database_url)
+    rebuilder.rebuild([])  # an empty log: every table is empty again
+    rebuilder.close()
+
+    projector.apply([second])
+
+    # From the row it kept, the projector would update a row that is no longer there.
+    assert _approved(projector, first.case_id) == 1
