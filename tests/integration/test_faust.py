@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from confluent_kafka import Producer
+from confluent_kafka import Consumer, Producer, TopicPartition
 
-from hub.broker import producer_config
+from hub.broker import consumer_config, producer_config
 from hub.broker.admin import TopicAdmin
 from hub.testing.processes import ChildProcess
 from hub.topics import TopicSpec, faust_changelog_topic
@@ -41,6 +41,8 @@ app = faust.App(
         topic_partitions=int(os.environ["PARTITIONS"]),
         broker_session_timeout=2.0,
         broker_heartbeat_interval=0.5,
+        broker_commit_every=int(os.environ.get("COMMIT_EVERY", "10000")),
+        broker_commit_interval=float(os.environ.get("COMMIT_INTERVAL", "1.0")),
     ),
 )
 source = app.topic(os.environ["SOURCE"], key_type=str, value_type=str, key_serializer="raw",
@@ -133,3 +135,36 @@ def test_a_restarted_worker_recovers_its_table_and_continues_counting(
     # Without recovery from the changelog the first event after restart would count 1.
     assert min(second.counts("case-1")) >= 5
     assert max(second.counts("case-1")) == 8
+
+
+def test_a_worker_commits_after_every_so_many_acknowledged_records(
+    worker_env: dict[str, str], tmp_path: Path
+) -> None:
+    # The interval commit is an hour away: only the count (the transport's hand-over
+    # loop, hub.broker.transport) can commit the first batch.
+    env = worker_env | {"COMMIT_EVERY": "10", "COMMIT_INTERVAL": "3600"}
+    script = tmp_path / "counter_app.py"
+    script.write_text(APP_SOURCE)
+    worker = Worker(script, env)
+    try:
+        produce(env, "case-1", range(1, 31))
+        worker.wait_for_count("case-1", 30)
+        assert committed(env) == 0  # acknowledged, not yet committed
+        produce(env, "case-1", range(31, 32))  # the next record comes with the commit
+        worker.wait_for_count("case-1", 31)
+        deadline = time.monotonic() + 10
+        while committed(env) < 30 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert committed(env) == 30
+    finally:
+        worker.stop()
+
+
+def committed(env: dict[str, str]) -> int:
+    """Records the worker's group has committed on the source topic, all partitions."""
+    consumer = Consumer(consumer_config(env["BOOTSTRAP"], env["APP_ID"]))
+    try:
+        partitions = [TopicPartition(env["SOURCE"], number) for number in range(PARTITIONS)]
+        return sum(max(tp.offset, 0) for tp in consumer.committed(partitions, timeout=10))
+    finally:
+        consumer.close()
