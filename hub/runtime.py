@@ -108,9 +108,10 @@ class RestoreComponent:
         summary = restore(context.archive, context.broker)
         context.restored = summary.ends
         moved = f", {summary.shifted} at new offsets" if summary.shifted else ""
+        dropped = f", {summary.dropped} of them in the archive only" if summary.dropped else ""
         return (
             f"restored {summary.messages} messages on {len(summary.topics)} topics "
-            f"from the archive in {summary.seconds:.1f}s{moved}"
+            f"from the archive in {summary.seconds:.1f}s{moved}{dropped}"
         )
 
     def stop(self) -> None:

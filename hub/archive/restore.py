@@ -6,16 +6,19 @@ partition by partition in the order it was archived, with its key, headers and t
 The log then reads as it did before the stop, offsets included, so processors find their
 inputs, their faust table changelogs and their pending timers where they left them;
 consumer groups start from the beginning again, and every consumer is idempotent by
-event id, so nothing is applied twice::
+event id, so nothing is applied twice. The embedded broker keeps only the newest 5 MiB of
+a partition: what a restore put back beyond that is counted in ``dropped`` and logged (it
+stays in the archive, which ``onewindow projections rebuild`` reads)::
 
     summary = restore(ArchiveStore(engine), broker)
-    print(summary.messages, summary.shifted)
+    print(summary.messages, summary.shifted, summary.dropped)
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -23,7 +26,8 @@ from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
 from hub.archive.store import ArchivedMessage, ArchiveStore
 from hub.broker.clients import producer_config
-from hub.broker.embedded import EmbeddedBroker
+from hub.broker.embedded import RETAINED_BYTES, EmbeddedBroker
+from hub.broker.lag import LagReader
 from hub.errors import BrokerError, PublishError
 from hub.publisher import DEFAULT_TIMEOUT
 
@@ -42,6 +46,8 @@ class RestoreSummary:
     seconds: float = 0.0
     ends: dict[tuple[str, int], int] = field(default_factory=dict)
     """The next offset of every restored partition: where the archive ends on the log."""
+    dropped: int = 0
+    """Restored messages the broker has dropped again: beyond what it keeps of a partition."""
 
 
 def restore(store: ArchiveStore, broker: EmbeddedBroker) -> RestoreSummary:
@@ -63,8 +69,28 @@ def restore(store: ArchiveStore, broker: EmbeddedBroker) -> RestoreSummary:
     for archived, placed in pending:
         partition, offset = placed.result()
         summary.ends[(archived.topic, partition)] = offset + 1
+    summary.dropped = _dropped(broker.bootstrap_servers, summary.topics)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _dropped(bootstrap_servers: str, topics: Iterable[str]) -> int:
+    """How many messages of ``topics`` the broker no longer holds; a warning if any."""
+    starts = LagReader(bootstrap_servers).log_starts(topics) if topics else {}
+    gone = {place: start for place, start in starts.items() if start}
+    dropped = sum(gone.values())
+    if dropped:
+        logger.warning(
+            "the embedded broker keeps the newest %d MiB of a partition and dropped the "
+            "oldest %d restored messages (first offsets now %s): consumers that start from "
+            "the beginning will not see them; the archive still has them",
+            RETAINED_BYTES // 2**20,
+            dropped,
+            ", ".join(
+                f"{topic}[{number}]@{start}" for (topic, number), start in sorted(gone.items())
+            ),
+        )
+    return dropped
 
 
 def _producer(bootstrap_servers: str) -> Producer:

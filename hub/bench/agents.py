@@ -14,7 +14,8 @@ from confluent_kafka import Producer
 
 from hub.bench.loop import tracked_records
 from hub.broker.clients import producer_config
-from hub.broker.embedded import EmbeddedBroker
+from hub.broker.embedded import RETAINED_BYTES, EmbeddedBroker
+from hub.broker.lag import LagReader
 from hub.consuming import RawMessage
 from hub.db import create_engine_for
 from hub.errors import HubError
@@ -43,6 +44,7 @@ def faust_seconds(
     with EmbeddedBroker(topics=declared_topics()) as broker:
         bootstrap = broker.bootstrap_servers
         _produce(bootstrap, messages)
+        _check_retained(bootstrap, messages)
         settings = load_settings(data_dir=tmp, kafka={"bootstrap_servers": bootstrap})
         engine = create_engine_for(f"sqlite:///{tmp / 'faust.db'}")
         app = create_app(settings, bootstrap, f"bench-{uuid.uuid4().hex[:8]}")
@@ -67,6 +69,18 @@ def _produce(bootstrap: str, messages: list[RawMessage]) -> None:
             except BufferError:
                 producer.poll(0.05)
     producer.flush(60)
+
+
+def _check_retained(bootstrap: str, messages: list[RawMessage]) -> None:
+    """A HubError, before the worker starts, when the broker already dropped some messages."""
+    starts = LagReader(bootstrap).log_starts({message.topic for message in messages})
+    dropped = sum(starts.values())
+    if dropped:
+        raise HubError(
+            f"the embedded broker kept {len(messages) - dropped:,} of the {len(messages):,} "
+            f"messages: it holds the newest {RETAINED_BYTES // 2**20} MiB of a partition and "
+            "drops the rest; run the faust path on fewer events (--faust-events)"
+        )
 
 
 class _Watch:

@@ -14,7 +14,7 @@ they lie on the topics, and measures on the same messages:
   on the same messages (what the agents and the broker cost).
 
 Generation and encoding are not timed. The faust path runs on the first ``faust_events``
-messages, since the embedded broker holds its log in memory.
+messages: the embedded broker keeps 5 MiB of a partition, about 130,000 generated events.
 """
 
 from __future__ import annotations

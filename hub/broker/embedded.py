@@ -3,7 +3,11 @@
 It listens on 127.0.0.1 and speaks the real Kafka protocol, so any Kafka client in any
 process (confluent-kafka, aiokafka, faust) can use it. It is for one machine only: the
 log lives in memory and is gone when the process ends, and it cannot create topics
-through the Kafka admin API, so :meth:`EmbeddedBroker.create_topic` provisions them::
+through the Kafka admin API, so :meth:`EmbeddedBroker.create_topic` provisions them.
+It also keeps only the newest 5 MiB (or 100,000 batches) of each partition, a limit
+librdkafka builds in: older records are discarded, and a consumer that had not read
+them never will. :data:`RETAINED_BYTES` names it; a discard shows as a first offset
+above 0 (:meth:`hub.broker.lag.LagReader.log_starts`). A real cluster has no such limit::
 
     with EmbeddedBroker(topics=declared_topics()) as broker:
         producer = Producer(producer_config(broker.bootstrap_servers))
@@ -27,6 +31,8 @@ from hub.topics import TopicSpec, topic_problem
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
+#: What librdkafka's mock cluster keeps of each partition (the older records are dropped).
+RETAINED_BYTES = 5 * 1024 * 1024
 _ERR_NO_ERROR = 0
 _ERR_TOPIC_ALREADY_EXISTS = 36
 _OP_PAUSE_S = 0.001

@@ -74,6 +74,10 @@ class LagReader:
         behind = {p: max(0, ends[p] - max(committed[p], starts.get(p, 0))) for p in partitions}
         return GroupLag(group, behind)
 
+    def log_starts(self, topics: Iterable[str]) -> dict[Partition, int]:
+        """The first offset each partition of ``topics`` still holds (0 until it discards)."""
+        return self._offsets(self._partitions(sorted(set(topics))), _EARLIEST)
+
     def _partitions(self, topics: list[str]) -> list[Partition]:
         try:
             listed = self._client.list_topics(timeout=self.timeout).topics

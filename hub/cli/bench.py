@@ -99,7 +99,8 @@ def publish(records: int, rounds: int, rate: int, seconds: float, as_json: bool)
     default=100_000,
     show_default=True,
     type=click.IntRange(min=100),
-    help="How many of the events the faust path replays (its broker keeps them in memory).",
+    help="How many of the events the faust path replays: its embedded broker keeps 5 MiB "
+    "a partition (about 130,000 generated events in all).",
 )
 @json_option
 def pipeline(events: int, faust_events: int, as_json: bool) -> None:

@@ -90,7 +90,7 @@ def test_a_restore_puts_every_message_back_in_place_and_archives_nothing_twice(
         restored = on_log(fresh.bootstrap_servers)
         rearchived = archive_all(fresh.bootstrap_servers, store, len(log))
 
-    assert (summary.messages, summary.shifted) == (len(log), 0)
+    assert (summary.messages, summary.shifted, summary.dropped) == (len(log), 0, 0)
     assert restored == log  # same topics, partitions, offsets, keys, values and headers
     assert rearchived.archived == 0
     assert store.count() == len(log)
@@ -131,3 +131,19 @@ def test_after_a_restore_the_archiver_starts_where_the_archive_ends(
     assert (archiver.read, archiver.archived) == (1, 1)
     assert store.count() == len(log) + 1
     assert sum(summary.ends.values()) == len(log)  # every partition's log starts at 0
+
+
+def test_a_restore_beyond_what_the_broker_keeps_counts_and_logs_what_it_dropped(
+    store: ArchiveStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 7 MB archived for one partition; the embedded broker keeps 5 MiB of it.
+    big = [RawMessage(Topic.APPLICATIONS, 0, n, b"case-1", b"x" * 100_000, ()) for n in range(70)]
+    store.append([(message, None) for message in big])
+
+    with EmbeddedBroker(topics=declared_topics()) as fresh:
+        summary = restore(store, fresh)
+
+    assert summary.messages == 70
+    assert 0 < summary.dropped < 70
+    assert f"dropped the oldest {summary.dropped} restored messages" in caplog.text
+    assert f"{Topic.APPLICATIONS}[0]@{summary.dropped}" in caplog.text

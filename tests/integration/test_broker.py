@@ -13,9 +13,11 @@ from confluent_kafka import Consumer, Message, Producer
 
 from hub.broker import EmbeddedBroker, consumer_config, producer_config
 from hub.broker.admin import TopicAdmin
+from hub.broker.embedded import RETAINED_BYTES
+from hub.broker.lag import LagReader
 from hub.errors import BrokerError
 from hub.testing.kafka import quick_rejoin_config
-from hub.topics import declared_topics
+from hub.topics import TopicSpec, declared_topics
 
 pytestmark = pytest.mark.integration
 
@@ -155,3 +157,19 @@ def test_a_process_that_never_stops_its_broker_still_exits_cleanly() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=30)
     assert result.returncode == 0, result.stderr.decode()
+
+
+def test_a_partition_keeps_its_newest_five_mebibytes_and_says_where_it_now_starts(
+    kafka_bootstrap: str,
+) -> None:
+    topic = f"big-{uuid.uuid4().hex[:8]}"
+    TopicAdmin(kafka_bootstrap).create(TopicSpec(topic, key="case id", partitions=1))
+    reader = LagReader(kafka_bootstrap)
+    produce(kafka_bootstrap, topic, [("case-1", "x" * 100_000)] * 10)
+    assert reader.log_starts([topic]) == {(topic, 0): 0}
+
+    produce(kafka_bootstrap, topic, [("case-1", "x" * 100_000)] * 60)  # 7 MB in all
+
+    start = reader.log_starts([topic])[(topic, 0)]
+    assert start > 0, "the embedded broker kept more than its 5 MiB: update RETAINED_BYTES"
+    assert (70 - start) * 100_000 <= RETAINED_BYTES

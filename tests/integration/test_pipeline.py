@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
+from hub.bench.agents import faust_seconds
+from hub.consuming import RawMessage
+from hub.errors import HubError
+from hub.registry import EmbeddedRegistry
 from hub.testing.processes import ONEWINDOW
+from hub.topics import Topic
+
+APPLICATIONS = Topic.APPLICATIONS.value
 
 pytestmark = pytest.mark.integration
 
@@ -29,3 +37,12 @@ def test_the_pipeline_bench_measures_every_path_and_says_whether_it_met_its_targ
     )
     assert set(figures["ratios"]) == set(figures["targets"])
     assert figures["peak_rss_mb"] > 10
+
+
+def test_the_faust_path_refuses_more_events_than_the_embedded_broker_keeps(
+    tmp_path: Path,
+) -> None:
+    # 7 MB for one partition: the broker drops the oldest before the worker could read them.
+    big = [RawMessage(APPLICATIONS, 0, n, b"case-1", b"x" * 100_000, ()) for n in range(70)]
+    with pytest.raises(HubError, match=r"kept \d+ of the 70 messages"):
+        faust_seconds(big, len(big), EmbeddedRegistry(), tmp_path)
