@@ -68,7 +68,9 @@ def _produce(bootstrap: str, messages: list[RawMessage]) -> None:
                 break
             except BufferError:
                 producer.poll(0.05)
-    producer.flush(60)
+    unconfirmed = producer.flush(60)
+    if unconfirmed:
+        raise HubError(f"the embedded broker did not confirm {unconfirmed:,} of the messages")
 
 
 def _check_retained(bootstrap: str, messages: list[RawMessage]) -> None:

@@ -89,6 +89,9 @@ class _Consumer(driver.Consumer):
             if self._commit_due():
                 self._n_acked = 0
                 await self.commit()
+            # A rebalance sets suspend_flow and ends the hand-over; the rest of the fetch is
+            # dropped, as faust drops it, since the new assignment seeks every partition
+            # back to its committed offset.
             handed = await self.wait_first(self._hand_over(fetched), self.suspend_flow.wait())
             if handed.stopped:  # the consumer stopped or crashed
                 return
