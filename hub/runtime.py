@@ -1,10 +1,11 @@
 """The single-process hub of ``onewindow up``: components started in order, then the worker.
 
 With no settings it runs everything on one machine: the embedded broker on 127.0.0.1
-with every declared topic, the restore of the event archive into it, the archiver, and
-the stream processors' worker, with SQLite under ``data_dir``. When
-``ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS`` names a cluster, the same code runs against it,
-without the embedded broker and the restore::
+with every declared topic, the restore of the event archive into it, a watch that warns
+when the broker drops records it cannot keep, the archiver, and the stream processors'
+worker, with SQLite under ``data_dir``. When ``ONEWINDOW_KAFKA__BOOTSTRAP_SERVERS`` names
+a cluster, the same code runs against it, without the embedded broker, the restore and
+the watch::
 
     exit_code = run_hub(load_settings())  # until SIGINT or SIGTERM
 
@@ -26,7 +27,9 @@ from typing import Protocol
 
 from hub.archive import Archiver, ArchiveStore, archive_url, restore
 from hub.broker.discovery import announce, withdraw
-from hub.broker.embedded import EmbeddedBroker
+from hub.broker.embedded import RETAINED_BYTES, EmbeddedBroker
+from hub.broker.lag import LagReader
+from hub.broker.retention import RetentionWatch
 from hub.db import create_engine_for, database_url
 from hub.errors import BrokerError
 from hub.settings import HubSettings
@@ -118,6 +121,31 @@ class RestoreComponent:
         """Nothing to release: the restore is over once started."""
 
 
+class RetentionComponent:
+    """Warns whenever the embedded broker drops records it can no longer keep."""
+
+    name = "retention"
+
+    def __init__(self) -> None:
+        self._watch: RetentionWatch | None = None
+
+    def start(self, context: HubContext) -> str:
+        """Watch every declared and restored topic, from where it starts after the restore."""
+        names = {spec.name for spec in declared_topics(context.settings.topics)}
+        names |= {topic for topic, _partition in context.restored}
+        reader = LagReader(context.settings.kafka)
+        self._watch = RetentionWatch(reader, names).start()
+        return (
+            f"warns when the embedded broker drops records (it keeps the newest "
+            f"{RETAINED_BYTES // 2**20} MiB of each of the {len(names)} topics' partitions)"
+        )
+
+    def stop(self) -> None:
+        """Stop the watch's thread."""
+        if self._watch is not None:
+            self._watch.stop()
+
+
 class ArchiverComponent:
     """The archiver thread, copying every topic into the archive."""
 
@@ -148,7 +176,7 @@ def components_for(context: HubContext) -> list[Component]:
     """The components of this configuration, in the order they start."""
     built_in: list[Component] = [ArchiverComponent()]
     if context.settings.kafka.embedded:
-        built_in = [BrokerComponent(), RestoreComponent(), *built_in]
+        built_in = [BrokerComponent(), RestoreComponent(), RetentionComponent(), *built_in]
     plugged = [factory(context) for factory in _factories()]
     return built_in + [component for component in plugged if component is not None]
 
