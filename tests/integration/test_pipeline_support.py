@@ -36,13 +36,14 @@ def workflow_events(cases: int, seed: int = 11, limit: int | None = None) -> lis
     return list(islice(event_stream(seed=seed, cases=cases), limit))
 
 
-def several_batches(seed: int) -> list[Event]:
+def several_batches(seed: int, times: int = 1) -> list[Event]:
     """Workflows whose events fill several of the worker's batches (about 36 events a case).
 
     For tests that stop a worker between two batches: with fewer events than a batch, the
-    first rows appear only when everything is written.
+    first rows appear only when everything is written. ``times`` multiplies the events,
+    for a test that needs work left after a stop.
     """
-    return workflow_events(cases=BATCH // 10, seed=seed)
+    return workflow_events(cases=times * BATCH // 10, seed=seed)
 
 
 def hub_settings(data_dir: Path, bootstrap: str = "", database_url: str = "") -> HubSettings:

@@ -116,7 +116,9 @@ def refused(worker: HubProcess) -> bool:
 def test_two_workers_share_partitions_and_one_stopping_loses_and_repeats_nothing(
     kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    events = several_batches(seed=21)
+    # Enough that the survivor cannot have finished everything by the time the first
+    # worker's graceful stop (its batch in hand, its commit) returns.
+    events = several_batches(seed=21, times=5)
     url = f"sqlite:///{tmp_path / 'hub.db'}"
     expected = projected(events, f"sqlite:///{tmp_path / 'expected.db'}")
     target = len(expected["processed_events"])
