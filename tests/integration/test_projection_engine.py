@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -273,16 +273,26 @@ def test_projectors_starting_together_on_a_fresh_database_all_start(database_url
 _PERSON = "11010519491231002X"
 
 
-def _two_approvals(events: list[Event]) -> tuple[int, TaskApproved, TaskApproved]:
-    """Where the first approval of a case with two or more is, and its first two approvals."""
+def _two_approvals() -> tuple[list[Event], TaskApproved, TaskApproved]:
+    """Generated events up to the first approval of a case with two, and its first two."""
+    events = list(event_stream(seed=2611, cases=20))
     seen: dict[str, TaskApproved] = {}
     for approval in events:
         if isinstance(approval, TaskApproved):
             if approval.case_id in seen:
                 first = seen[approval.case_id]
-                return events.index(first), first, approval
+                return events[: events.index(first)], first, approval
             seen[approval.case_id] = approval
     raise LookupError("no case with two approved tasks")
+
+
+def _by_another_projector(database_url: str, work: Callable[[Projector], None]) -> None:
+    """``work`` done by a second projector on the same database, as another worker would."""
+    other = Projector(database_url)
+    try:
+        work(other)
+    finally:
+        other.close()
 
 
 def _approved(projector: Projector, case_id: str) -> int:
@@ -294,12 +304,9 @@ def _approved(projector: Projector, case_id: str) -> int:
 def test_rows_another_projector_wrote_are_read_again(
     projector: Projector, database_url: str
 ) -> None:
-    events = list(event_stream(seed=2611, cases=20))
-    position, first, second = _two_approvals(events)
-    projector.apply(events[:position])  # the case's row is kept, no task approved yet
-    other = Projector(database_url)
-    other.apply([first])
-    other.close()
+    before, first, second = _two_approvals()
+    projector.apply(before)  # the case's row is kept, no task approved yet
+    _by_another_projector(database_url, lambda other: other.apply([first]))
 
     projector.apply([second])
 
@@ -325,12 +332,10 @@ def test_a_row_erased_is_not_written_back_from_memory(
 
 
 def test_rows_are_read_again_after_a_rebuild(projector: Projector, database_url: str) -> None:
-    events = list(event_stream(seed=2611, cases=20))
-    position, first, second = _two_approvals(events)
-    projector.apply([*events[:position], first])
-    rebuilder = Projector(database_url)
-    rebuilder.rebuild(events[:position])  # the first approval is gone again
-    rebuilder.close()
+    before, first, second = _two_approvals()
+    projector.apply([*before, first])
+    # The rebuild from the log before the first approval: that approval is gone again.
+    _by_another_projector(database_url, lambda rebuilder: rebuilder.rebuild(before))
 
     projector.apply([second])
 
@@ -340,12 +345,10 @@ def test_rows_are_read_again_after_a_rebuild(projector: Projector, database_url:
 def test_rows_are_not_written_back_into_tables_a_rebuild_emptied(
     projector: Projector, database_url: str
 ) -> None:
-    events = list(event_stream(seed=2611, cases=20))
-    position, first, second = _two_approvals(events)
-    projector.apply([*events[:position], first])
-    rebuilder = Projector(database_url)
-    rebuilder.rebuild([])  # an empty log: every table is empty again
-    rebuilder.close()
+    before, first, second = _two_approvals()
+    projector.apply([*before, first])
+    # The rebuild from an empty log: every table is empty again.
+    _by_another_projector(database_url, lambda rebuilder: rebuilder.rebuild([]))
 
     projector.apply([second])
 
